@@ -1,0 +1,42 @@
+# The README explains every target here.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint fuzz bench serve clean
+
+demo: $(VENV)/.installed  ## install FilAgent and run its demo (prints trace trees)
+	$(BIN)/filagent demo
+
+test: $(VENV)/.dev-installed  ## install test tools, lint, type-check, run the whole suite
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest -q -n 2 || [ $$? -eq 5 ]
+
+lint: $(VENV)/.dev-installed  ## ruff and mypy on both packages
+	$(BIN)/ruff check filagent pytest_filagent_trace tests bench
+	$(BIN)/ruff format --check filagent pytest_filagent_trace tests bench
+	$(BIN)/mypy
+
+fuzz: $(VENV)/.dev-installed  ## long property-based privacy run (10,000 cases per property)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -m fuzz -p no:xdist tests
+
+bench: $(VENV)/.dev-installed  ## benchmarks printing side-by-side ratios
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+serve: $(VENV)/.installed  ## run the service on 127.0.0.1:8000 (and its search service)
+	$(BIN)/filagent serve
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,1 @@
+"""FilAgent: an agent service traced end to end with OpenTelemetry."""

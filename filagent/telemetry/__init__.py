@@ -1,0 +1,1 @@
+"""FilAgent telemetry: configuration, set-up, logging and the contract names."""

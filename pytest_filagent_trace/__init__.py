@@ -1,0 +1,1 @@
+"""pytest_filagent_trace: test OpenTelemetry traces with pytest."""
