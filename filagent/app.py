@@ -1,0 +1,253 @@
+"""The FilAgent HTTP service.
+
+``create_app`` builds everything from its arguments: nothing global is created
+at import time, and the telemetry (with its TracerProvider) is injected so tests
+and embedding programs choose where spans go.
+
+Example::
+
+    from filagent.app import create_app
+    app = create_app()                      # default settings and telemetry
+    app = create_app(telemetry=TelemetryManager(config, tracer_provider=provider))
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from filagent.agent import Agent, AgentRequest
+from filagent.audit import DecisionRecord, DecisionRecorder
+from filagent.metrics import Metrics
+from filagent.models import build_model
+from filagent.schemas import ChatRequest, ChatResponse, Message
+from filagent.settings import Settings
+from filagent.telemetry.logging import get_logger
+from filagent.telemetry.names import HEADER_TRACE_ID, HEADER_TRACERESPONSE
+from filagent.telemetry.setup import TelemetryManager, get_telemetry_manager
+from filagent.telemetry.tracing import current_trace_context
+from filagent.tools import ToolExecutor, build_default_tools
+
+ASGIApp = Callable[
+    [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
+    Awaitable[None],
+]
+
+_log = get_logger("filagent.app")
+
+
+def create_app(
+    settings: Settings | None = None,
+    telemetry: TelemetryManager | None = None,
+    *,
+    metrics: Metrics | None = None,
+    recorder: DecisionRecorder | None = None,
+    http_client: httpx.Client | None = None,
+) -> FastAPI:
+    """Build the FilAgent app: ``POST /chat``, ``GET /health``, ``GET /metrics``."""
+    settings = settings or Settings.from_env()
+    telemetry = telemetry or get_telemetry_manager()
+    metrics = metrics or telemetry.metrics or Metrics()
+    if recorder is None:
+        recorder = DecisionRecorder(telemetry.config.records.path, redact=telemetry.redact_record)
+    client = http_client or httpx.Client(timeout=httpx.Timeout(10.0))
+    telemetry.instrument_httpx_client(client)
+
+    tracer = telemetry.tracer()
+    tools = ToolExecutor(
+        build_default_tools(settings.data_dir, settings.search_url, client),
+        tracer,
+        on_call=metrics.count_tool_call,
+    )
+    model = build_model(
+        settings.model,
+        base_url=settings.openai_base_url,
+        api_key=settings.openai_api_key,
+        http_client=client,
+    )
+    agent = Agent(model, tools, tracer, max_workers=settings.max_workers)
+
+    app = FastAPI(title="FilAgent", version="0.1.0")
+    app.state.settings = settings
+    app.state.telemetry = telemetry
+    app.state.metrics = metrics
+    app.state.agent = agent
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error_response(422, _field_errors(exc.errors()))
+
+    @app.post("/chat", response_model=ChatResponse)
+    def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONResponse:
+        problems = _limit_problems(body, settings)
+        if problems:
+            return _error_response(422, problems)
+        conversation_id = body.conversation_id or uuid.uuid4().hex
+        task_id = uuid.uuid4().hex
+        user_hash = telemetry.hash_user_id(body.user_id) if body.user_id else None
+        _log.info("chat.request", conversation_id=conversation_id, task_id=task_id,
+                  requested_mode=body.mode, messages=len(body.messages))
+        result = agent.run(
+            AgentRequest(
+                conversation_id=conversation_id,
+                task_id=task_id,
+                messages=body.messages,
+                mode=body.mode,
+                user_id_hash=user_hash,
+            )
+        )
+        request.state.mode = result.mode
+        context = current_trace_context()
+        outcome = "success" if all(call.success for call in result.tool_calls) else "error"
+        recorder.record(
+            DecisionRecord(
+                trace_id=context.get("trace_id", ""),
+                span_id=context.get("span_id", ""),
+                conversation_id=conversation_id,
+                task_id=task_id,
+                route_mode=result.route.mode,
+                route_reason=result.route.reason,
+                route_confidence=result.route.confidence,
+                tools=[{"tool": c.tool, "success": c.success} for c in result.tool_calls],
+                outcome=outcome,
+                error=next((c.error for c in result.tool_calls if c.error), None),
+            )
+        )
+        _log.info("chat.response", conversation_id=conversation_id, task_id=task_id,
+                  mode=result.mode, tool_calls=len(result.tool_calls), outcome=outcome)
+        return ChatResponse(
+            conversation_id=conversation_id,
+            task_id=task_id,
+            mode=result.mode,
+            message=Message(role="assistant", content=result.content),
+            tool_calls=result.tool_calls,
+            trace_id=context.get("trace_id", ""),
+        )
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "model": settings.model}
+
+    @app.get("/metrics")
+    def prometheus() -> Response:
+        body, content_type = metrics.render()
+        return Response(content=body, media_type=content_type)
+
+    @app.on_event("shutdown")
+    def _close_client() -> None:
+        if http_client is None:
+            client.close()
+
+    app.add_middleware(_TraceHeadersMiddleware, metrics=metrics)
+    telemetry.instrument_fastapi(app)
+    return app
+
+
+class _TraceHeadersMiddleware:
+    """Adds ``X-Trace-ID`` and ``traceresponse`` and records request metrics.
+
+    It runs inside the OpenTelemetry ASGI middleware, so the SERVER span is
+    current and every response — 4xx included — names its trace.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Any]],
+        send: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        if scope["type"] != "http" or scope.get("path") != "/chat":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_headers(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                context = current_trace_context()
+                if context:
+                    headers = list(message.get("headers", []))
+                    trace_id, span_id = context["trace_id"], context["span_id"]
+                    headers.append((HEADER_TRACE_ID.lower().encode(), trace_id.encode()))
+                    traceresponse = f"00-{trace_id}-{span_id}-{_trace_flags()}"
+                    headers.append((HEADER_TRACERESPONSE.encode(), traceresponse.encode()))
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            state = scope.get("state") or {}
+            mode = state.get("mode", "none") if isinstance(state, dict) else "none"
+            self.metrics.observe_request(mode, status, time.perf_counter() - started)
+
+
+def _trace_flags() -> str:
+    try:
+        from opentelemetry import trace
+    except ImportError:  # pragma: no cover - no OpenTelemetry means no header at all
+        return "00"
+    sampled = trace.get_current_span().get_span_context().trace_flags.sampled
+    return "01" if sampled else "00"
+
+
+def _field_errors(errors: Any) -> list[dict[str, str]]:
+    problems = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part != "body"]
+        field = _dotted(location) or "body"
+        message = str(error.get("msg", "invalid value"))
+        if error.get("type") == "json_invalid":
+            field, message = "body", "malformed JSON: " + str(error.get("ctx", {}).get("error", ""))
+        problems.append({"field": field, "message": message})
+    return problems
+
+
+def _dotted(location: list[str]) -> str:
+    path = ""
+    for part in location:
+        path += f"[{part}]" if part.isdigit() else (f".{part}" if path else part)
+    return path
+
+
+def _limit_problems(body: ChatRequest, settings: Settings) -> list[dict[str, str]]:
+    problems = []
+    if len(body.messages) > settings.max_messages:
+        problems.append({
+            "field": "messages",
+            "message": f"at most {settings.max_messages} messages are accepted, "
+            f"found {len(body.messages)}",
+        })
+    for index, message in enumerate(body.messages):
+        if len(message.content) > settings.max_content_chars:
+            problems.append({
+                "field": f"messages[{index}].content",
+                "message": f"at most {settings.max_content_chars} characters are accepted, "
+                f"found {len(message.content)}",
+            })
+    if not any(m.role == "user" and m.content.strip() for m in body.messages):
+        problems.append({"field": "messages", "message": "needs a non-empty user message"})
+    return problems
+
+
+def _error_response(status: int, problems: list[dict[str, str]]) -> JSONResponse:
+    summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return JSONResponse(
+        status_code=status,
+        content=jsonable_encoder({"error": "invalid request", "detail": summary,
+                                  "fields": problems}),
+    )

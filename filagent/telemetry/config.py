@@ -1,0 +1,387 @@
+"""Telemetry configuration: a YAML file validated by pydantic, then ``OTEL_*`` variables.
+
+The packaged ``default.yaml`` is used unless a path is given or
+``FILAGENT_TELEMETRY_CONFIG`` names another file. The standard OpenTelemetry
+environment variables override the file. Any invalid value raises
+:class:`ConfigError`, whose message names the file (or variable), the field,
+the value found and the values allowed.
+
+Example::
+
+    config = load_telemetry_config()                       # default + environment
+    config = load_telemetry_config("telemetry.yaml", env={"OTEL_TRACES_EXPORTER": "console"})
+    config.otlp.traces_url()    # 'http://localhost:4318/v1/traces'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urlparse
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from filagent.telemetry.env import ENV_OVERRIDES, EnvValueError
+from filagent.telemetry.privacy import PrivacyConfig
+
+CONFIG_PATH_VARIABLE = "FILAGENT_TELEMETRY_CONFIG"
+
+ExporterName = Literal["otlp", "console"]
+SamplerName = Literal[
+    "always_on",
+    "always_off",
+    "traceidratio",
+    "parentbased_always_on",
+    "parentbased_always_off",
+    "parentbased_traceidratio",
+]
+Protocol = Literal["http/protobuf", "grpc"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+_DEFAULT_PORTS: dict[str, int] = {"http/protobuf": 4318, "grpc": 4317}
+_RESERVED_RESOURCE_KEYS = ("service.name", "service.version")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServiceConfig(_Section):
+    """Who is sending: becomes the OpenTelemetry Resource."""
+
+    name: str = Field(default="filagent", min_length=1)
+    version: str | None = None
+    resource_attributes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("resource_attributes")
+    @classmethod
+    def _no_reserved_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        reserved = [key for key in _RESERVED_RESOURCE_KEYS if key in value]
+        if reserved:
+            msg = f"{reserved[0]} belongs in service.name / service.version, not here"
+            raise ValueError(msg)
+        return value
+
+
+class TracesConfig(_Section):
+    """Which spans are kept and where they go."""
+
+    exporters: list[ExporterName] = Field(default_factory=lambda: ["otlp"])
+    sampler: SamplerName = "parentbased_always_on"
+    sampler_arg: float | None = Field(default=None, ge=0.0, le=1.0)
+    untraced_paths: list[str] = Field(default_factory=lambda: ["/health", "/metrics"])
+
+    @field_validator("exporters")
+    @classmethod
+    def _unique_exporters(cls, value: list[ExporterName]) -> list[ExporterName]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("untraced_paths")
+    @classmethod
+    def _plain_paths(cls, value: list[str]) -> list[str]:
+        for path in value:
+            # The FastAPI instrumentation splits its exclusion list on commas.
+            if not path.startswith("/") or "," in path or " " in path:
+                msg = f"{path!r} is not an HTTP path: expected '/' then no spaces or commas"
+                raise ValueError(msg)
+        return value
+
+    @property
+    def ratio(self) -> float:
+        """The sampling ratio used by the ``*traceidratio`` samplers (default 1.0)."""
+        return 1.0 if self.sampler_arg is None else self.sampler_arg
+
+
+class OtlpConfig(_Section):
+    """The OTLP exporter: where spans are sent and how."""
+
+    endpoint: str | None = None
+    traces_endpoint: str | None = None
+    protocol: Protocol = "http/protobuf"
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("endpoint", "traces_endpoint")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            msg = f"expected an http:// or https:// URL such as http://localhost:4318, not {value!r}"
+            raise ValueError(msg)
+        return value
+
+    def traces_url(self) -> str:
+        """Where trace exports go, as the OTLP specification resolves it.
+
+        The signal-specific endpoint is used as is; the generic one gets
+        ``/v1/traces`` appended for http/protobuf (gRPC takes it unchanged).
+
+        Example::
+
+            OtlpConfig(endpoint="http://jaeger:4318").traces_url()
+            # 'http://jaeger:4318/v1/traces'
+        """
+        if self.traces_endpoint:
+            return self.traces_endpoint
+        base = self.endpoint or f"http://localhost:{_DEFAULT_PORTS[self.protocol]}"
+        if self.protocol == "grpc":
+            return base
+        return base.rstrip("/") + "/v1/traces"
+
+
+class BatchConfig(_Section):
+    """The BatchSpanProcessor's knobs, in milliseconds and spans."""
+
+    schedule_delay_ms: int = Field(default=5000, ge=0)
+    max_queue_size: int = Field(default=2048, ge=1)
+    max_export_batch_size: int = Field(default=512, ge=1)
+    export_timeout_ms: int = Field(default=30000, ge=0)
+
+    @field_validator("max_export_batch_size")
+    @classmethod
+    def _batch_fits_queue(cls, value: int, info: Any) -> int:
+        queue = info.data.get("max_queue_size")
+        if queue is not None and value > queue:
+            msg = f"at most max_queue_size ({queue}), found {value}"
+            raise ValueError(msg)
+        return value
+
+
+class LoggingConfig(_Section):
+    """Structured logs on stdout."""
+
+    level: LogLevel = "INFO"
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+class RecordsConfig(_Section):
+    """Decision records: one JSON line per request; ``path: null`` turns them off."""
+
+    path: Path | None = Path("filagent-records.jsonl")
+
+
+class TelemetryConfig(_Section):
+    """All of FilAgent's telemetry settings. Every field has a working default.
+
+    Example::
+
+        TelemetryConfig(enabled=False)
+        TelemetryConfig(traces=TracesConfig(exporters=["console"]))
+    """
+
+    enabled: bool = True
+    service: ServiceConfig = Field(default_factory=ServiceConfig)
+    traces: TracesConfig = Field(default_factory=TracesConfig)
+    otlp: OtlpConfig = Field(default_factory=OtlpConfig)
+    batch: BatchConfig = Field(default_factory=BatchConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    records: RecordsConfig = Field(default_factory=RecordsConfig)
+    capture_message_content: bool = False
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One invalid value: where it came from, which field, what was found and expected."""
+
+    source: str
+    field: str
+    found: object
+    expected: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.field}" if self.field else self.source
+        return f"{where}: found {self.found!r}, expected {self.expected}"
+
+
+class ConfigError(Exception):
+    """The telemetry configuration cannot be used; the service must not start.
+
+    ``str(error)`` lists every problem: file (or environment variable), field,
+    value found and the values allowed.
+    """
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if len(self.problems) == 1:
+            return f"invalid telemetry configuration: {self.problems[0]}"
+        lines = "\n".join(f"  - {problem}" for problem in self.problems)
+        return f"invalid telemetry configuration:\n{lines}"
+
+
+def packaged_default_path() -> Path:
+    """Path of the ``default.yaml`` shipped inside the package."""
+    return Path(str(resources.files("filagent.telemetry").joinpath("default.yaml")))
+
+
+def load_telemetry_config(
+    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> TelemetryConfig:
+    """Load the YAML file, apply the ``OTEL_*`` overrides, validate everything once.
+
+    ``path`` None means ``$FILAGENT_TELEMETRY_CONFIG``, then the packaged default.
+    ``env`` None means ``os.environ``; tests pass a dict.
+
+    Example::
+
+        load_telemetry_config(env={"OTEL_SDK_DISABLED": "true"}).enabled   # False
+
+    Raises:
+        ConfigError: naming the file or variable, the field, the value and what is allowed.
+    """
+    environment = os.environ if env is None else env
+    if path is None and environment.get(CONFIG_PATH_VARIABLE, "").strip():
+        path = environment[CONFIG_PATH_VARIABLE].strip()
+    file = Path(path) if path is not None else packaged_default_path()
+    data = _read_yaml(file)
+    return config_from_mapping(data, source=str(file), env=environment)
+
+
+def config_from_mapping(
+    data: Mapping[str, Any], *, source: str = "<mapping>", env: Mapping[str, str] | None = None
+) -> TelemetryConfig:
+    """Validate already-parsed settings, with ``env`` overrides (none by default).
+
+    Example::
+
+        config_from_mapping({"traces": {"exporters": ["console"]}})
+    """
+    raw: dict[str, Any] = _deep_copy(data)
+    origins: dict[str, tuple[str, str]] = {}
+    problems: list[ConfigProblem] = []
+    for variable, field, parse in ENV_OVERRIDES:
+        text = (env or {}).get(variable, "").strip()
+        if not text:  # the OpenTelemetry specification treats empty as unset
+            continue
+        try:
+            value = parse(text)
+        except EnvValueError as exc:
+            problems.append(ConfigProblem(f"environment variable {variable}", "", text, str(exc)))
+            continue
+        if _apply(raw, field, value):
+            origins[field] = (variable, text)
+    if problems:
+        raise ConfigError(problems)
+    try:
+        return TelemetryConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(
+            [_problem(error, source, origins) for error in exc.errors(include_url=False)]
+        ) from None
+
+
+def _read_yaml(file: Path) -> dict[str, Any]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problem = ConfigProblem(str(file), "", "no such file", "an existing YAML file")
+        raise ConfigError([problem]) from None
+    except OSError as exc:
+        raise ConfigError([ConfigProblem(str(file), "", str(exc), "a readable file")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(file)
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([ConfigProblem(where, "", reason, "valid YAML")]) from None
+    if data is None:  # an empty file keeps every default
+        return {}
+    if not isinstance(data, dict):
+        found = type(data).__name__
+        problem = ConfigProblem(str(file), "", found, "a mapping of settings at the top level")
+        raise ConfigError([problem])
+    return data
+
+
+def _deep_copy(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _deep_copy(value) if isinstance(value, Mapping) else value
+            for key, value in data.items()}
+
+
+def _apply(raw: dict[str, Any], dotted: str, value: Any) -> bool:
+    """Set ``value`` at ``dotted`` in ``raw``; dicts merge. False if the file's shape is wrong."""
+    *parents, leaf = dotted.split(".")
+    node = raw
+    for part in parents:
+        child = node.get(part)
+        if child is None:
+            child = node[part] = {}
+        if not isinstance(child, dict):
+            return False  # leave it: validation reports the file's own mistake
+        node = child
+    current = node.get(leaf)
+    if isinstance(value, dict) and isinstance(current, dict):
+        node[leaf] = {**current, **value}
+    else:
+        node[leaf] = value
+    return True
+
+
+def _problem(
+    error: Mapping[str, Any], source: str, origins: Mapping[str, tuple[str, str]]
+) -> ConfigProblem:
+    loc = [str(part) for part in error["loc"]]
+    dotted = ".".join(loc)
+    expected = _expected(error, loc)
+    for length in range(len(loc), 0, -1):
+        origin = origins.get(".".join(loc[:length]))
+        if origin is not None:
+            variable, text = origin
+            return ConfigProblem(f"environment variable {variable}", "", text, expected)
+    return ConfigProblem(source, dotted, error.get("input"), expected)
+
+
+def _expected(error: Mapping[str, Any], loc: list[str]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "literal_error":
+        return f"one of {ctx['expected']}"
+    if kind == "extra_forbidden":
+        return "a known field: " + ", ".join(_known_fields(loc[:-1]))
+    message = str(error["msg"])
+    for prefix in ("Input should be ", "Value error, "):
+        message = message.removeprefix(prefix)
+    return message
+
+
+def _known_fields(loc: list[str]) -> list[str]:
+    model: type[BaseModel] = TelemetryConfig
+    for part in loc:
+        field = model.model_fields.get(part)
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+__all__ = [
+    "CONFIG_PATH_VARIABLE",
+    "BatchConfig",
+    "ConfigError",
+    "ConfigProblem",
+    "LoggingConfig",
+    "OtlpConfig",
+    "RecordsConfig",
+    "ServiceConfig",
+    "TelemetryConfig",
+    "TracesConfig",
+    "config_from_mapping",
+    "load_telemetry_config",
+    "packaged_default_path",
+    "unquote",
+]

@@ -1,0 +1,348 @@
+"""Span trees built from finished spans: parents, children, roots, orphans, several traces.
+
+Everything here is plain data: a :class:`SpanNode` holds the fields of one finished span
+as plain Python values, so matching, rendering and snapshots never touch the
+OpenTelemetry SDK objects again.
+
+Example:
+    >>> trees = build_trees(capture.spans)  # doctest: +SKIP
+    >>> [node.name for node in trees[0].walk()]  # doctest: +SKIP
+    ['POST /chat', 'agent.route', 'agent.run_simple']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import ReadableSpan
+
+__all__ = [
+    "PATH_SEPARATOR",
+    "SpanEvent",
+    "SpanNode",
+    "SpanTree",
+    "build_trees",
+    "matches_name",
+    "node_from_span",
+    "node_matches",
+]
+
+PATH_SEPARATOR = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
+"""Separator between span names in :meth:`SpanNode.path`."""
+
+
+@dataclass(frozen=True)
+class SpanEvent:
+    """One event recorded on a span, e.g. the ``exception`` event of a failed span."""
+
+    name: str
+    attributes: dict[str, Any]
+    timestamp: int
+
+
+@dataclass(eq=False)
+class SpanNode:
+    """One finished span, with links to its parent and children in the captured tree.
+
+    Nodes compare by identity: two spans with equal fields are still two spans.
+
+    Example:
+        >>> node = tree.roots[0]  # doctest: +SKIP
+        >>> node.name, node.kind, node.children[0].name  # doctest: +SKIP
+        ('POST /chat', 'SERVER', 'agent.route')
+    """
+
+    name: str
+    kind: str
+    status: str
+    status_description: str | None
+    attributes: dict[str, Any]
+    events: list[SpanEvent]
+    trace_id: str
+    span_id: str
+    parent_span_id: str | None
+    start_time: int
+    end_time: int
+    resource: dict[str, Any] = field(default_factory=dict)
+    scope: str = ""
+    children: list[SpanNode] = field(default_factory=list)
+    parent: SpanNode | None = None
+    orphan: bool = False
+
+    @property
+    def duration_ns(self) -> int:
+        """Time between start and end, in nanoseconds."""
+        return self.end_time - self.start_time
+
+    @property
+    def is_root(self) -> bool:
+        """True for a span with no parent span at all (not for an orphan)."""
+        return self.parent_span_id is None
+
+    def path(self) -> str:
+        """Names from the root of this node's tree down to this node.
+
+        Example:
+            >>> node.path()  # doctest: +SKIP
+            'POST /chat › agent.run_with_htn › tool.execute.calculator'
+        """  # noqa: RUF002 - the separator is the product's path notation
+        names: list[str] = []
+        node: SpanNode | None = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return PATH_SEPARATOR.join(reversed(names))
+
+    def walk(self) -> Iterator[SpanNode]:
+        """This node and every descendant, depth first, parents before children.
+
+        Example:
+            >>> [n.name for n in root.walk()]  # doctest: +SKIP
+            ['POST /chat', 'agent.route', 'agent.run_simple']
+        """
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def ancestors(self) -> Iterator[SpanNode]:
+        """The parent, its parent, and so on up to the root."""
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def __repr__(self) -> str:
+        # Children and parent are left out on purpose: a full recursive repr would flood
+        # pytest's assertion introspection with the whole tree.
+        extra = "" if self.kind == "INTERNAL" else f" [{self.kind.lower()}]"
+        if self.status != "UNSET":
+            extra += f" [{self.status.lower()}]"
+        if self.orphan:
+            extra += " (orphan)"
+        return f"<SpanNode {self.path()!r}{extra} span_id={self.span_id}>"
+
+
+@dataclass
+class SpanTree:
+    """All captured spans of one trace: true roots first, then orphans, each by start time.
+
+    Example:
+        >>> tree = capture.trace()  # doctest: +SKIP
+        >>> tree.trace_id, [root.name for root in tree.roots]  # doctest: +SKIP
+        ('4bf92f3577b34da6a3ce929d0e0e4736', ['POST /chat'])
+    """
+
+    trace_id: str
+    roots: list[SpanNode]
+
+    def walk(self) -> Iterator[SpanNode]:
+        """Every span of the trace, depth first, root by root."""
+        for root in self.roots:
+            yield from root.walk()
+
+    @property
+    def spans(self) -> list[SpanNode]:
+        """Every span of the trace in :meth:`walk` order."""
+        return list(self.walk())
+
+    @property
+    def root(self) -> SpanNode:
+        """The only root of the trace; raises ``ValueError`` naming the roots when not one."""
+        if len(self.roots) != 1:
+            names = ", ".join(repr(r.name) for r in self.roots) or "none"
+            raise ValueError(
+                f"trace {self.trace_id} has {len(self.roots)} roots, expected exactly 1: {names}"
+            )
+        return self.roots[0]
+
+    def find(
+        self,
+        name: str | re.Pattern[str] = "*",
+        /,
+        attributes: Mapping[str, Any] | None = None,
+        **attribute_kwargs: Any,
+    ) -> list[SpanNode]:
+        """Spans whose name matches ``name`` (exact, glob or compiled regex) and attributes.
+
+        Attribute names holding dots go in ``attributes={...}``; plain names may also be
+        passed as keywords. A value matches by equality, by a compiled regex searched in
+        the string value, or by a callable returning true.
+
+        Example:
+            >>> nodes = tree.find("tool.*", attributes={"tool.execution.success": False})
+            >>> [node.name for node in nodes]  # doctest: +SKIP
+            ['tool.execute.calculator']
+        """
+        wanted = {**(attributes or {}), **attribute_kwargs}
+        return [node for node in self.walk() if node_matches(node, name, wanted)]
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.walk())
+
+    def __str__(self) -> str:
+        from pytest_filagent_trace.render import render_tree
+
+        return str(render_tree(self))
+
+    def __repr__(self) -> str:
+        roots = ", ".join(repr(r.name) for r in self.roots)
+        return f"<SpanTree trace_id={self.trace_id} spans={len(self)} roots=[{roots}]>"
+
+
+def matches_name(name: str, pattern: str | re.Pattern[str]) -> bool:
+    """True when ``name`` equals ``pattern``, matches it as a glob, or fully matches a regex.
+
+    Example:
+        >>> matches_name("tool.execute.calculator", "tool.execute.*")
+        True
+    """
+    if isinstance(pattern, re.Pattern):
+        return pattern.fullmatch(name) is not None
+    return name == pattern or fnmatchcase(name, pattern)
+
+
+def _value_matches(actual: Any, expected: Any) -> bool:
+    if isinstance(expected, re.Pattern):
+        return isinstance(actual, str) and expected.search(actual) is not None
+    if callable(expected) and not isinstance(expected, type):
+        return bool(expected(actual))
+    if isinstance(expected, list):
+        expected = tuple(expected)
+    return bool(expected == actual)
+
+
+def node_matches(
+    node: SpanNode, name: str | re.Pattern[str], attributes: Mapping[str, Any]
+) -> bool:
+    """True when ``node`` has a matching name and every given attribute matches."""
+    if not matches_name(node.name, name):
+        return False
+    for key, expected in attributes.items():
+        if key not in node.attributes or not _value_matches(node.attributes[key], expected):
+            return False
+    return True
+
+
+def _plain(value: Any) -> Any:
+    # The SDK keeps sequence attributes as tuples already, but exporters and users may
+    # hand us lists; tuples keep nodes comparable and hashable values stable.
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return value
+
+
+def _plain_mapping(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not attributes:
+        return {}
+    return {key: _plain(value) for key, value in attributes.items()}
+
+
+def node_from_span(span: ReadableSpan) -> SpanNode:
+    """Convert one finished OpenTelemetry SDK span into a detached :class:`SpanNode`.
+
+    Example:
+        >>> node = node_from_span(exporter.get_finished_spans()[0])  # doctest: +SKIP
+        >>> node.kind, node.status  # doctest: +SKIP
+        ('SERVER', 'UNSET')
+    """
+    context = span.context
+    parent = span.parent
+    status = span.status
+    scope = span.instrumentation_scope
+    return SpanNode(
+        name=span.name,
+        kind=span.kind.name,
+        status=status.status_code.name,
+        status_description=status.description or None,
+        attributes=_plain_mapping(span.attributes),
+        events=[
+            SpanEvent(
+                name=event.name,
+                attributes=_plain_mapping(event.attributes),
+                timestamp=event.timestamp,
+            )
+            for event in span.events
+        ],
+        trace_id=format(context.trace_id, "032x") if context is not None else "0" * 32,
+        span_id=format(context.span_id, "016x") if context is not None else "0" * 16,
+        parent_span_id=format(parent.span_id, "016x") if parent is not None else None,
+        start_time=span.start_time or 0,
+        end_time=span.end_time or span.start_time or 0,
+        resource=_plain_mapping(span.resource.attributes),
+        scope=scope.name if scope is not None else "",
+    )
+
+
+def _detached(node: SpanNode) -> SpanNode:
+    return dataclasses.replace(node, children=[], parent=None, orphan=False)
+
+
+def build_trees(spans: Iterable[ReadableSpan | SpanNode]) -> list[SpanTree]:
+    """Group spans into one :class:`SpanTree` per trace id, traces by first start time.
+
+    Siblings are ordered by start time, then end time, then name, then the order the
+    spans were given in (their end order for a capture), so equal clocks still give a
+    deterministic tree. A span whose parent is not among ``spans`` becomes a root marked
+    ``orphan=True``. Given nodes are copied, never relinked in place.
+
+    Example:
+        >>> trees = build_trees(capture.spans)  # doctest: +SKIP
+        >>> [tree.trace_id for tree in trees]  # doctest: +SKIP
+        ['4bf92f3577b34da6a3ce929d0e0e4736']
+    """
+    nodes = [
+        _detached(span) if isinstance(span, SpanNode) else node_from_span(span) for span in spans
+    ]
+    by_id: dict[tuple[str, str], SpanNode] = {}
+    for node in nodes:
+        # A span id seen twice in one trace would be a broken exporter; keep the first so
+        # the tree stays a tree.
+        by_id.setdefault((node.trace_id, node.span_id), node)
+
+    trace_order: dict[str, int] = {}
+    roots: dict[str, list[SpanNode]] = {}
+    orphans: dict[str, list[SpanNode]] = {}
+    for node in nodes:
+        trace_order.setdefault(node.trace_id, len(trace_order))
+        parent = (
+            by_id.get((node.trace_id, node.parent_span_id))
+            if node.parent_span_id is not None
+            else None
+        )
+        if parent is not None and parent is not node:
+            node.parent = parent
+            parent.children.append(node)
+        elif node.parent_span_id is None:
+            roots.setdefault(node.trace_id, []).append(node)
+        else:
+            node.orphan = True
+            orphans.setdefault(node.trace_id, []).append(node)
+
+    position = {id(node): index for index, node in enumerate(nodes)}
+
+    def order(node: SpanNode) -> tuple[int, int, str, int]:
+        return (node.start_time, node.end_time, node.name, position[id(node)])
+
+    for node in nodes:
+        if len(node.children) > 1:
+            node.children.sort(key=order)
+
+    trees: list[SpanTree] = []
+    for trace_id in trace_order:
+        tree_roots = sorted(roots.get(trace_id, []), key=order)
+        tree_roots += sorted(orphans.get(trace_id, []), key=order)
+        trees.append(SpanTree(trace_id=trace_id, roots=tree_roots))
+
+    def first_start(tree: SpanTree) -> tuple[int, int]:
+        return (min(node.start_time for node in tree.walk()), trace_order[tree.trace_id])
+
+    trees.sort(key=first_start)
+    return trees
