@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from fastapi import FastAPI, Request
@@ -25,9 +25,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from filagent.agent import Agent, AgentRequest
-from filagent.audit import DecisionRecord, DecisionRecorder
+from filagent.audit import DecisionRecord, DecisionRecorder, ToolUse
 from filagent.metrics import Metrics
-from filagent.models import build_model
+from filagent.models import ModelError, build_model
 from filagent.schemas import ChatRequest, ChatResponse, Message
 from filagent.settings import Settings
 from filagent.telemetry.logging import get_logger
@@ -93,20 +93,34 @@ def create_app(
         conversation_id = body.conversation_id or uuid.uuid4().hex
         task_id = uuid.uuid4().hex
         user_hash = telemetry.hash_user_id(body.user_id) if body.user_id else None
-        _log.info("chat.request", conversation_id=conversation_id, task_id=task_id,
-                  requested_mode=body.mode, messages=len(body.messages))
-        result = agent.run(
-            AgentRequest(
-                conversation_id=conversation_id,
-                task_id=task_id,
-                messages=body.messages,
-                mode=body.mode,
-                user_id_hash=user_hash,
-            )
+        _log.info(
+            "chat.request",
+            conversation_id=conversation_id,
+            task_id=task_id,
+            requested_mode=body.mode,
+            messages=len(body.messages),
         )
+        try:
+            result = agent.run(
+                AgentRequest(
+                    conversation_id=conversation_id,
+                    task_id=task_id,
+                    messages=body.messages,
+                    mode=body.mode,
+                    user_id_hash=user_hash,
+                )
+            )
+        except ModelError as exc:
+            # The model backend failed: the request is fine, the upstream is not.
+            _log.error("chat.model_error", conversation_id=conversation_id, error=str(exc))
+            return JSONResponse(
+                status_code=502, content={"error": "model backend failed", "detail": str(exc)}
+            )
         request.state.mode = result.mode
         context = current_trace_context()
-        outcome = "success" if all(call.success for call in result.tool_calls) else "error"
+        outcome: Literal["success", "error"] = (
+            "success" if all(call.success for call in result.tool_calls) else "error"
+        )
         recorder.record(
             DecisionRecord(
                 trace_id=context.get("trace_id", ""),
@@ -116,13 +130,19 @@ def create_app(
                 route_mode=result.route.mode,
                 route_reason=result.route.reason,
                 route_confidence=result.route.confidence,
-                tools=[{"tool": c.tool, "success": c.success} for c in result.tool_calls],
+                tools=[ToolUse(tool=c.tool, success=c.success) for c in result.tool_calls],
                 outcome=outcome,
                 error=next((c.error for c in result.tool_calls if c.error), None),
             )
         )
-        _log.info("chat.response", conversation_id=conversation_id, task_id=task_id,
-                  mode=result.mode, tool_calls=len(result.tool_calls), outcome=outcome)
+        _log.info(
+            "chat.response",
+            conversation_id=conversation_id,
+            task_id=task_id,
+            mode=result.mode,
+            tool_calls=len(result.tool_calls),
+            outcome=outcome,
+        )
         return ChatResponse(
             conversation_id=conversation_id,
             task_id=task_id,
@@ -227,18 +247,22 @@ def _dotted(location: list[str]) -> str:
 def _limit_problems(body: ChatRequest, settings: Settings) -> list[dict[str, str]]:
     problems = []
     if len(body.messages) > settings.max_messages:
-        problems.append({
-            "field": "messages",
-            "message": f"at most {settings.max_messages} messages are accepted, "
-            f"found {len(body.messages)}",
-        })
+        problems.append(
+            {
+                "field": "messages",
+                "message": f"at most {settings.max_messages} messages are accepted, "
+                f"found {len(body.messages)}",
+            }
+        )
     for index, message in enumerate(body.messages):
         if len(message.content) > settings.max_content_chars:
-            problems.append({
-                "field": f"messages[{index}].content",
-                "message": f"at most {settings.max_content_chars} characters are accepted, "
-                f"found {len(message.content)}",
-            })
+            problems.append(
+                {
+                    "field": f"messages[{index}].content",
+                    "message": f"at most {settings.max_content_chars} characters are accepted, "
+                    f"found {len(message.content)}",
+                }
+            )
     if not any(m.role == "user" and m.content.strip() for m in body.messages):
         problems.append({"field": "messages", "message": "needs a non-empty user message"})
     return problems
@@ -248,6 +272,7 @@ def _error_response(status: int, problems: list[dict[str, str]]) -> JSONResponse
     summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     return JSONResponse(
         status_code=status,
-        content=jsonable_encoder({"error": "invalid request", "detail": summary,
-                                  "fields": problems}),
+        content=jsonable_encoder(
+            {"error": "invalid request", "detail": summary, "fields": problems}
+        ),
     )

@@ -56,10 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the service (and its search service)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--search-port", type=int, default=8001,
-                       help="port of the search service started beside it (default 8001)")
-    serve.add_argument("--no-search", action="store_true",
-                       help="do not start the search service; use FILAGENT_SEARCH_URL")
+    serve.add_argument(
+        "--search-port",
+        type=int,
+        default=8001,
+        help="port of the search service started beside it (default 8001)",
+    )
+    serve.add_argument(
+        "--no-search",
+        action="store_true",
+        help="do not start the search service; use FILAGENT_SEARCH_URL",
+    )
     serve.set_defaults(run=_serve)
 
     search = commands.add_parser("search", help="run only the search service")
@@ -95,10 +102,18 @@ def _serve(args: argparse.Namespace) -> int:
     if not args.no_search:
         search_url = f"http://{args.host}:{args.search_port}"
         env = dict(os.environ)
-        env["OTEL_SERVICE_NAME"] = f"{config.service_name}-search"
+        env["OTEL_SERVICE_NAME"] = f"{config.service.name}-search"
         search = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "filagent", "search",
-             "--host", args.host, "--port", str(args.search_port)],
+            [
+                sys.executable,
+                "-m",
+                "filagent",
+                "search",
+                "--host",
+                args.host,
+                "--port",
+                str(args.search_port),
+            ],
             env=env,
         )
         _wait_healthy(f"{search_url}/health", search)
@@ -106,7 +121,7 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         configure_logging(config.logging.level)
         app = create_app(settings, get_telemetry_manager())
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", log_config=None)
     finally:
         get_telemetry_manager().shutdown()
         if search is not None:
@@ -140,8 +155,13 @@ def _search(args: argparse.Namespace) -> int:
 
     configure_logging(load_telemetry_config().logging.level)
     try:
-        uvicorn.run(create_search_app(get_telemetry_manager()), host=args.host, port=args.port,
-                    log_level="warning")
+        uvicorn.run(
+            create_search_app(get_telemetry_manager()),
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            log_config=None,
+        )
     finally:
         get_telemetry_manager().shutdown()
     return 0
@@ -176,10 +196,13 @@ def _demo(args: argparse.Namespace) -> int:
                 print(f"   tool    : {call['tool']} → {outcome}")
             print(f"   answer  : {exchange.answer}")
             print(f"   trace   : {exchange.trace_id or '(tracing disabled)'}")
-            correlated = sum(1 for line in exchange.log_lines
-                             if line.get("trace_id") == exchange.trace_id)
-            print(f"   logs    : {correlated} of {len(exchange.log_lines)} log lines carry the "
-                  f"trace id; {len(exchange.records)} decision record(s)")
+            correlated = sum(
+                1 for line in exchange.log_lines if line.get("trace_id") == exchange.trace_id
+            )
+            print(
+                f"   logs    : {correlated} of {len(exchange.log_lines)} log lines carry the "
+                f"trace id; {len(exchange.records)} decision record(s)"
+            )
             print()
             print(_indent(exchange.trace_text))
             print()
@@ -198,8 +221,9 @@ def _records(args: argparse.Namespace) -> int:
         print("filagent: decision records are disabled in the configuration", file=sys.stderr)
         return 2
     if args.trace_id and not _is_trace_id(args.trace_id):
-        print(f"filagent: --trace-id expects 32 hex digits, found {args.trace_id!r}",
-              file=sys.stderr)
+        print(
+            f"filagent: --trace-id expects 32 hex digits, found {args.trace_id!r}", file=sys.stderr
+        )
         return 2
     try:
         found = read_records(Path(path), trace_id=args.trace_id)

@@ -17,14 +17,16 @@ from __future__ import annotations
 import io
 import json
 import tempfile
+import warnings
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi.testclient import TestClient
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 from filagent.app import create_app
 from filagent.audit import DecisionRecorder, read_records
@@ -95,8 +97,9 @@ class InProcessAgent:
         self._records_path = Path()
 
     def __enter__(self) -> InProcessAgent:
-        telemetry = self._telemetry()
         configure_logging(self._config.logging.level, stream=self._logs)
+        telemetry = self._telemetry()
+        telemetry.configure_logging(stream=self._logs)
         workdir = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
         self._records_path = workdir / "records.jsonl"
         search_url = self._stack.enter_context(serve_in_thread(create_search_app(telemetry)))
@@ -106,6 +109,11 @@ class InProcessAgent:
             telemetry,
             recorder=DecisionRecorder(self._records_path, redact=telemetry.redact_record),
         )
+        with warnings.catch_warnings():
+            # The test client is only how the agent is called in-process; its
+            # transport's deprecation notice is not the user's concern.
+            warnings.simplefilter("ignore")
+            from fastapi.testclient import TestClient
         self._client = self._stack.enter_context(TestClient(app, raise_server_exceptions=False))
         return self
 
@@ -142,25 +150,28 @@ class InProcessAgent:
             records=read_records(self._records_path, trace_id=trace_id)
             if trace_id and self._records_path.exists()
             else [],
-            log_lines=[json.loads(line) for line in logs.splitlines() if line.startswith("{")],
+            log_lines=[
+                record
+                for record in (
+                    json.loads(line) for line in logs.splitlines() if line.startswith("{")
+                )
+                if "://testserver/" not in str(record.get("event", ""))  # the caller's own log
+            ],
         )
 
     def _telemetry(self) -> TelemetryManager:
+        # Spans go through the same provider set-up as in production (resource,
+        # sampler, redaction first); only the exporter is the in-memory one.
         if not self._config.enabled:
             return TelemetryManager(self._config)
         try:
-            from opentelemetry.sdk.resources import Resource
-            from opentelemetry.sdk.trace import TracerProvider
-            from opentelemetry.sdk.trace.export import SimpleSpanProcessor
             from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
                 InMemorySpanExporter,
             )
         except ImportError:
             return TelemetryManager(self._config)
         self._exporter = InMemorySpanExporter()
-        provider = TracerProvider(resource=Resource.create({"service.name": "filagent"}))
-        provider.add_span_processor(SimpleSpanProcessor(self._exporter))
-        return TelemetryManager(self._config, tracer_provider=provider)
+        return TelemetryManager(self._config, span_exporter=self._exporter)
 
     def _trace_text(self, trace_id: str) -> str:
         if self._exporter is None or not trace_id:
@@ -178,3 +189,7 @@ class InProcessAgent:
         return "\n".join(
             render_tree(tree, attributes=attributes, durations=self._durations) for tree in trees
         )
+
+
+def _is_json(line: str) -> bool:
+    return line.startswith("{")

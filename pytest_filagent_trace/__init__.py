@@ -1,1 +1,123 @@
-"""pytest_filagent_trace: test OpenTelemetry traces with pytest."""
+"""pytest_filagent_trace: test OpenTelemetry traces with pytest.
+
+Capture the spans a program produces in each test, assert the shape of their trees,
+pin them in snapshots, check them for personal data and correlate them with logs.
+
+Example:
+    >>> from pytest_filagent_trace import assert_span_tree, span
+    >>> def test_checkout(trace_capture):  # doctest: +SKIP
+    ...     checkout(["tea"])
+    ...     assert_span_tree(trace_capture, span("checkout", span("price")))
+"""
+
+from pytest_filagent_trace.capture import (
+    CaptureProcessor,
+    LeakedSpan,
+    LogsNotCapturedError,
+    ProviderConfigError,
+    SpanLeakWarning,
+    SpanWaitTimeoutError,
+    TraceCapture,
+    TraceCaptureError,
+    TraceLookupError,
+    capture_spans,
+)
+from pytest_filagent_trace.logs import (
+    CapturedLog,
+    LogCapture,
+    LogsNotCorrelated,
+    assert_logs_correlated,
+    capture_logs,
+    check_logs_correlated,
+    structlog_processor,
+)
+from pytest_filagent_trace.match import (
+    ABSENT,
+    ANY,
+    Matcher,
+    SpanPattern,
+    SpanTreeMismatch,
+    assert_span_tree,
+    descendant,
+    event,
+    glob,
+    span,
+    starts_with,
+)
+from pytest_filagent_trace.privacy import (
+    DEFAULT_DETECTORS,
+    CanaryDetector,
+    Detector,
+    Finding,
+    PIIFound,
+    RegexDetector,
+    assert_no_pii,
+    find_pii,
+    mask_pii,
+)
+from pytest_filagent_trace.render import TreeSyntaxError, parse_tree, render_tree
+from pytest_filagent_trace.selectors import Selector, SelectorError, select
+from pytest_filagent_trace.snapshot import (
+    SnapshotOptions,
+    TraceSnapshotAssertion,
+    TraceSnapshotExtension,
+    normalize_traces,
+    serialize_traces,
+)
+from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree, build_trees, node_from_span
+
+__all__ = [
+    "ABSENT",
+    "ANY",
+    "DEFAULT_DETECTORS",
+    "CanaryDetector",
+    "CaptureProcessor",
+    "CapturedLog",
+    "Detector",
+    "Finding",
+    "LeakedSpan",
+    "LogCapture",
+    "LogsNotCapturedError",
+    "LogsNotCorrelated",
+    "Matcher",
+    "PIIFound",
+    "ProviderConfigError",
+    "RegexDetector",
+    "Selector",
+    "SelectorError",
+    "SnapshotOptions",
+    "SpanEvent",
+    "SpanLeakWarning",
+    "SpanNode",
+    "SpanPattern",
+    "SpanTree",
+    "SpanTreeMismatch",
+    "SpanWaitTimeoutError",
+    "TraceCapture",
+    "TraceCaptureError",
+    "TraceLookupError",
+    "TraceSnapshotAssertion",
+    "TraceSnapshotExtension",
+    "TreeSyntaxError",
+    "assert_logs_correlated",
+    "assert_no_pii",
+    "assert_span_tree",
+    "build_trees",
+    "capture_logs",
+    "capture_spans",
+    "check_logs_correlated",
+    "descendant",
+    "event",
+    "find_pii",
+    "glob",
+    "mask_pii",
+    "node_from_span",
+    "normalize_traces",
+    "parse_tree",
+    "render_tree",
+    "select",
+    "serialize_traces",
+    "span",
+    "starts_with",
+    "structlog_processor",
+]

@@ -28,6 +28,7 @@ __all__ = [
     "SpanNode",
     "SpanTree",
     "build_trees",
+    "link_trees",
     "matches_name",
     "node_from_span",
     "node_matches",
@@ -301,6 +302,19 @@ def build_trees(spans: Iterable[ReadableSpan | SpanNode]) -> list[SpanTree]:
     nodes = [
         _detached(span) if isinstance(span, SpanNode) else node_from_span(span) for span in spans
     ]
+    return link_trees(nodes)
+
+
+def link_trees(nodes: list[SpanNode]) -> list[SpanTree]:
+    """Link fresh, unlinked ``nodes`` in place into trees; like :func:`build_trees` without copying.
+
+    Meant for callers that converted the spans themselves and want to keep their own
+    list (e.g. in end order) pointing at the linked nodes.
+
+    Example:
+        >>> nodes = [node_from_span(s) for s in exporter.get_finished_spans()]  # doctest: +SKIP
+        >>> trees = link_trees(nodes)  # doctest: +SKIP
+    """
     by_id: dict[tuple[str, str], SpanNode] = {}
     for node in nodes:
         # A span id seen twice in one trace would be a broken exporter; keep the first so

@@ -15,18 +15,19 @@ Example::
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from filagent.telemetry.env import ENV_OVERRIDES, EnvValueError
+from filagent.telemetry.environment import ENV_OVERRIDES, SECRET_VARIABLES, EnvValueError
 from filagent.telemetry.privacy import PrivacyConfig
 
 CONFIG_PATH_VARIABLE = "FILAGENT_TELEMETRY_CONFIG"
@@ -44,6 +45,8 @@ Protocol = Literal["http/protobuf", "grpc"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 _DEFAULT_PORTS: dict[str, int] = {"http/protobuf": 4318, "grpc": 4317}
+#: Values never repeated in error messages: they hold credentials.
+_SECRET_FIELDS = ("otlp.headers", "privacy.user_id_hmac_secret")
 _RESERVED_RESOURCE_KEYS = ("service.name", "service.version")
 
 
@@ -63,7 +66,7 @@ class ServiceConfig(_Section):
     def _no_reserved_keys(cls, value: dict[str, str]) -> dict[str, str]:
         reserved = [key for key in _RESERVED_RESOURCE_KEYS if key in value]
         if reserved:
-            msg = f"{reserved[0]} belongs in service.name / service.version, not here"
+            msg = f"no {reserved[0]} key here (it is set by the service section's own field)"
             raise ValueError(msg)
         return value
 
@@ -71,7 +74,7 @@ class ServiceConfig(_Section):
 class TracesConfig(_Section):
     """Which spans are kept and where they go."""
 
-    exporters: list[ExporterName] = Field(default_factory=lambda: ["otlp"])
+    exporters: list[ExporterName] = Field(default_factory=lambda: list[ExporterName](["otlp"]))
     sampler: SamplerName = "parentbased_always_on"
     sampler_arg: float | None = Field(default=None, ge=0.0, le=1.0)
     untraced_paths: list[str] = Field(default_factory=lambda: ["/health", "/metrics"])
@@ -87,7 +90,7 @@ class TracesConfig(_Section):
         for path in value:
             # The FastAPI instrumentation splits its exclusion list on commas.
             if not path.startswith("/") or "," in path or " " in path:
-                msg = f"{path!r} is not an HTTP path: expected '/' then no spaces or commas"
+                msg = f"HTTP paths starting with '/', without spaces or commas (not {path!r})"
                 raise ValueError(msg)
         return value
 
@@ -103,7 +106,7 @@ class OtlpConfig(_Section):
     endpoint: str | None = None
     traces_endpoint: str | None = None
     protocol: Protocol = "http/protobuf"
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = Field(default_factory=dict, repr=False)
 
     @field_validator("endpoint", "traces_endpoint")
     @classmethod
@@ -112,7 +115,7 @@ class OtlpConfig(_Section):
             return None
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            msg = f"expected an http:// or https:// URL such as http://localhost:4318, not {value!r}"
+            msg = "an http:// or https:// URL such as http://localhost:4318"
             raise ValueError(msg)
         return value
 
@@ -140,7 +143,7 @@ class BatchConfig(_Section):
 
     schedule_delay_ms: int = Field(default=5000, ge=0)
     max_queue_size: int = Field(default=2048, ge=1)
-    max_export_batch_size: int = Field(default=512, ge=1)
+    max_export_batch_size: int = Field(default=512, ge=1, validate_default=True)
     export_timeout_ms: int = Field(default=30000, ge=0)
 
     @field_validator("max_export_batch_size")
@@ -148,7 +151,7 @@ class BatchConfig(_Section):
     def _batch_fits_queue(cls, value: int, info: Any) -> int:
         queue = info.data.get("max_queue_size")
         if queue is not None and value > queue:
-            msg = f"at most max_queue_size ({queue}), found {value}"
+            msg = f"at most max_queue_size ({queue})"
             raise ValueError(msg)
         return value
 
@@ -259,7 +262,7 @@ def config_from_mapping(
 
         config_from_mapping({"traces": {"exporters": ["console"]}})
     """
-    raw: dict[str, Any] = _deep_copy(data)
+    raw: dict[str, Any] = copy.deepcopy(dict(data))
     origins: dict[str, tuple[str, str]] = {}
     problems: list[ConfigProblem] = []
     for variable, field, parse in ENV_OVERRIDES:
@@ -269,10 +272,11 @@ def config_from_mapping(
         try:
             value = parse(text)
         except EnvValueError as exc:
-            problems.append(ConfigProblem(f"environment variable {variable}", "", text, str(exc)))
+            found = _hidden(text) if variable in SECRET_VARIABLES else text
+            problems.append(ConfigProblem(f"environment variable {variable}", "", found, str(exc)))
             continue
         if _apply(raw, field, value):
-            origins[field] = (variable, text)
+            origins.update(dict.fromkeys(_leaves(field, value), (variable, text)))
     if problems:
         raise ConfigError(problems)
     try:
@@ -307,11 +311,6 @@ def _read_yaml(file: Path) -> dict[str, Any]:
     return data
 
 
-def _deep_copy(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _deep_copy(value) if isinstance(value, Mapping) else value
-            for key, value in data.items()}
-
-
 def _apply(raw: dict[str, Any], dotted: str, value: Any) -> bool:
     """Set ``value`` at ``dotted`` in ``raw``; dicts merge. False if the file's shape is wrong."""
     *parents, leaf = dotted.split(".")
@@ -325,10 +324,28 @@ def _apply(raw: dict[str, Any], dotted: str, value: Any) -> bool:
         node = child
     current = node.get(leaf)
     if isinstance(value, dict) and isinstance(current, dict):
-        node[leaf] = {**current, **value}
+        node[leaf] = _merged(current, value)
+    elif isinstance(value, dict) and current is not None:
+        return False
     else:
         node[leaf] = value
     return True
+
+
+def _merged(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in update.items():
+        current = merged.get(key)
+        both_dicts = isinstance(current, dict) and isinstance(value, Mapping)
+        merged[key] = _merged(current, value) if both_dicts else value  # type: ignore[arg-type]
+    return merged
+
+
+def _leaves(dotted: str, value: Any) -> list[str]:
+    """The dotted paths an override sets, so a validation error finds its variable."""
+    if isinstance(value, dict) and value:
+        return [leaf for key, item in value.items() for leaf in _leaves(f"{dotted}.{key}", item)]
+    return [dotted]
 
 
 def _problem(
@@ -341,8 +358,16 @@ def _problem(
         origin = origins.get(".".join(loc[:length]))
         if origin is not None:
             variable, text = origin
-            return ConfigProblem(f"environment variable {variable}", "", text, expected)
-    return ConfigProblem(source, dotted, error.get("input"), expected)
+            found = _hidden(text) if variable in SECRET_VARIABLES else text
+            return ConfigProblem(f"environment variable {variable}", "", found, expected)
+    secret = dotted.startswith(_SECRET_FIELDS)
+    return ConfigProblem(
+        source, dotted, _hidden(error.get("input")) if secret else error.get("input"), expected
+    )
+
+
+def _hidden(value: object) -> str:
+    return f"<hidden: {len(str(value))} characters>"
 
 
 def _expected(error: Mapping[str, Any], loc: list[str]) -> str:
@@ -367,21 +392,3 @@ def _known_fields(loc: list[str]) -> list[str]:
             return []
         model = annotation
     return list(model.model_fields)
-
-
-__all__ = [
-    "CONFIG_PATH_VARIABLE",
-    "BatchConfig",
-    "ConfigError",
-    "ConfigProblem",
-    "LoggingConfig",
-    "OtlpConfig",
-    "RecordsConfig",
-    "ServiceConfig",
-    "TelemetryConfig",
-    "TracesConfig",
-    "config_from_mapping",
-    "load_telemetry_config",
-    "packaged_default_path",
-    "unquote",
-]

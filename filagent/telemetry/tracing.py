@@ -173,5 +173,3 @@ def current_trace_context() -> dict[str, str]:
     if not ctx.is_valid:
         return {}
     return {"trace_id": format(ctx.trace_id, "032x"), "span_id": format(ctx.span_id, "016x")}
-
-

@@ -133,9 +133,8 @@ class ToolExecutor:
         tool = self.registry.get(name)
         if tool is None:
             known = ", ".join(self.registry.names) or "none"
-            error: Exception = UnknownToolError(
-                f"unknown tool {name!r}: expected one of {known}"
-            )
+            shown = repr(name) if _SAFE_NAME.fullmatch(name) else "with an invalid name"
+            error: Exception = UnknownToolError(f"unknown tool {shown}: expected one of {known}")
             return self._fail(failed, span, error, validation=False)
         try:
             args = tool.args_model.model_validate(arguments)

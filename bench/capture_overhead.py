@@ -1,0 +1,132 @@
+"""Cost of capturing spans, as a ratio to the bare OpenTelemetry SDK, measured side by side.
+
+Each burst creates 2,000 spans the way a large test does (nested, with attributes), then
+the capture is cleared. Variants run interleaved in every repeat so that machine noise
+hits them alike; the medians and their ratios to the bare SDK are printed.
+
+    .venv/bin/python bench/capture_overhead.py [--repeats 30] [--spans 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+from collections.abc import Callable
+
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from pytest_filagent_trace.capture import CaptureProcessor, TraceCapture
+
+SPANS_PER_GROUP = 4
+
+
+class AppendOnlyProcessor(SpanProcessor):
+    """The floor: a processor that does nothing but append finished spans to a list."""
+
+    def __init__(self) -> None:
+        self.spans: list[ReadableSpan] = []
+
+    def on_end(self, span: ReadableSpan) -> None:
+        self.spans.append(span)
+
+
+def burst(provider: TracerProvider, spans: int) -> None:
+    tracer = provider.get_tracer("bench")
+    for index in range(spans // SPANS_PER_GROUP):
+        with tracer.start_as_current_span("request") as root:
+            root.set_attribute("request.index", index)
+            root.set_attribute("http.route", "/chat")
+            with (
+                tracer.start_as_current_span("agent.run"),
+                tracer.start_as_current_span("tool.execute.calculator") as tool,
+            ):
+                tool.set_attribute("tool.name", "calculator")
+            with tracer.start_as_current_span("agent.verify"):
+                pass
+
+
+def variants() -> dict[str, tuple[TracerProvider, Callable[[], None], Callable[[], None]]]:
+    """Name -> (provider, before each burst, after each burst)."""
+
+    def nothing() -> None:
+        pass
+
+    bare = TracerProvider()
+
+    exporter = InMemorySpanExporter()
+    in_memory = TracerProvider()
+    in_memory.add_span_processor(SimpleSpanProcessor(exporter))
+
+    appender = AppendOnlyProcessor()
+    append_only = TracerProvider()
+    append_only.add_span_processor(appender)
+
+    processor = CaptureProcessor()
+    captured = TracerProvider()
+    captured.add_span_processor(processor)
+
+    def open_test() -> None:
+        processor.open_test("bench::burst", TraceCapture())
+
+    def close_test() -> None:
+        leaks = processor.close_test()
+        assert not leaks, leaks
+
+    return {
+        "bare SDK (no processor)": (bare, nothing, nothing),
+        "SimpleSpanProcessor(InMemorySpanExporter())": (in_memory, nothing, exporter.clear),
+        "append-only processor (floor)": (append_only, nothing, appender.spans.clear),
+        "pytest_filagent_trace CaptureProcessor": (captured, open_test, close_test),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--spans", type=int, default=2000)
+    args = parser.parse_args()
+
+    runs = variants()
+    timings: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(3):  # warm-up: imports, caches, first allocations
+        for provider, before, after in runs.values():
+            before()
+            burst(provider, args.spans)
+            after()
+    for _ in range(args.repeats):
+        for name, (provider, before, after) in runs.items():
+            before()
+            gc.collect()
+            start = time.perf_counter()
+            burst(provider, args.spans)
+            elapsed = time.perf_counter() - start
+            after()
+            timings[name].append(elapsed)
+
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    base = medians["bare SDK (no processor)"]
+    print(
+        f"{args.spans} spans per burst, cleared between bursts; "
+        f"median of {args.repeats} interleaved repeats"
+    )
+    width = max(len(name) for name in medians)
+    print(f"{'variant':<{width}}  {'median ms':>10}  {'us/span':>8}  {'ratio':>6}")
+    for name, median in medians.items():
+        print(
+            f"{name:<{width}}  {median * 1e3:>10.2f}  {median / args.spans * 1e6:>8.2f}  "
+            f"{median / base:>5.2f}x"
+        )
+    ours = medians["pytest_filagent_trace CaptureProcessor"]
+    in_memory = medians["SimpleSpanProcessor(InMemorySpanExporter())"]
+    print(
+        f"capture vs bare SDK: {ours / base:.2f}x (target <= 1.15x); "
+        f"capture vs in-memory exporter: {ours / in_memory:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

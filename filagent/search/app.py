@@ -1,0 +1,67 @@
+"""FilAgent's search service: a FastAPI app over the bundled corpus.
+
+It runs as its own process (``filagent serve`` starts it next to the agent), so
+the agent's ``web_search`` tool crosses a real HTTP boundary and the W3C trace
+context joins both services' spans in one trace.
+
+Example::
+
+    app = create_search_app()            # or create_search_app(telemetry_manager)
+    # GET /search?q=opentelemetry&limit=3 -> {"query": ..., "total": 3, "results": [...]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any, Protocol
+
+from fastapi import FastAPI, Query
+from pydantic import BaseModel
+
+from filagent.search.index import Document, Hit, SearchIndex, load_corpus
+
+MAX_LIMIT = 20
+
+
+class FastAPIInstrumenter(Protocol):
+    """What the search app needs from the telemetry set-up (``TelemetryManager`` has it)."""
+
+    def instrument_fastapi(self, app: FastAPI) -> Any:
+        """Trace the app's requests."""
+
+
+class SearchResponse(BaseModel):
+    """Body of ``GET /search``."""
+
+    query: str
+    total: int
+    results: list[Hit]
+
+
+def create_search_app(
+    telemetry: FastAPIInstrumenter | None = None,
+    *,
+    documents: Sequence[Document] | None = None,
+) -> FastAPI:
+    """Build the search app; ``documents`` replaces the bundled corpus (tests use it).
+
+    Example: ``TestClient(create_search_app()).get("/search", params={"q": "pytest"})``.
+    """
+    index = SearchIndex(load_corpus() if documents is None else documents)
+    app = FastAPI(title="FilAgent search", version="0.1.0")
+
+    @app.get("/search")
+    def search(
+        q: Annotated[str, Query(min_length=1, max_length=500, description="Search terms.")],
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Maximum results.")] = 5,
+    ) -> SearchResponse:
+        hits = index.search(q, limit)
+        return SearchResponse(query=q, total=len(hits), results=hits)
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "documents": len(index.documents)}
+
+    if telemetry is not None:
+        telemetry.instrument_fastapi(app)
+    return app

@@ -1,0 +1,448 @@
+"""Detectors of personal data and secrets in free text, and key-name matching.
+
+Each detector is a small object: a regular expression that finds candidates, a
+check that rejects look-alikes (Luhn for cards and SINs, mod-97 for IBANs,
+:mod:`ipaddress` for IPs), and the part of the match to mask.  The detectors
+are written so that the identifiers telemetry is made of are never touched:
+trace ids (32 hex), span ids (16 hex), UUIDs, ISO-8601 timestamps, version
+numbers and plain integers (durations, ports, epoch times).
+
+Example:
+    >>> detector = default_detectors()["email"]
+    >>> detector.redact("write to jane@example.com", lambda kind: f"<{kind}>")
+    'write to <email>'
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Final
+
+MaskFn = Callable[[str], str]
+"""Turns a detector name (``"email"``) into the text that replaces a finding."""
+
+
+def luhn_valid(digits: str) -> bool:
+    """True when ``digits`` (only 0-9) passes the Luhn checksum.
+
+    Example:
+        >>> luhn_valid("4111111111111111"), luhn_valid("4111111111111112")
+        (True, False)
+    """
+    if not digits.isdigit():
+        return False
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def iban_valid(candidate: str) -> bool:
+    """True when ``candidate`` (spaces allowed) is an IBAN with a valid mod-97 check.
+
+    Example:
+        >>> iban_valid("GB82 WEST 1234 5698 7654 32"), iban_valid("GB00 WEST 1234 5698 7654 32")
+        (True, False)
+    """
+    compact = candidate.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34 or not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]+", compact):
+        return False
+    rearranged = compact[4:] + compact[:4]
+    as_number = "".join(str(int(char, 36)) for char in rearranged)
+    return int(as_number) % 97 == 1
+
+
+def card_brand_plausible(digits: str) -> bool:
+    """True when ``digits`` has the length and leading digits of a payment card.
+
+    Epoch times in ms, us or ns start with ``1`` until the year 2033, so they are
+    never mistaken for cards even when their Luhn digit happens to be right.
+
+    Example:
+        >>> card_brand_plausible("4111111111111111"), card_brand_plausible("1732550000123")
+        (True, False)
+    """
+    if not 13 <= len(digits) <= 19:
+        return False
+    first, two, four = digits[0], int(digits[:2]), int(digits[:4])
+    if first == "2":
+        return 2221 <= four <= 2720
+    if first == "3":
+        return two in {30, 34, 35, 36, 37, 38, 39}
+    return first in {"4", "5", "6"}
+
+
+def shannon_entropy(text: str) -> float:
+    """Bits per character of ``text``; random API keys score about 4 and more.
+
+    Example:
+        >>> round(shannon_entropy("aaaa"), 1), round(shannon_entropy("abcd"), 1)
+        (0.0, 2.0)
+    """
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    length = len(text)
+    return sum(n / length * math.log2(length / n) for n in counts.values())
+
+
+@dataclass(frozen=True)
+class Detector:
+    """Finds one kind of personal data or secret in text and masks it.
+
+    ``group`` names the part of the match that is replaced (the rest, such as
+    the ``Bearer`` scheme, is kept so the text stays readable).
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    accept: Callable[[re.Match[str]], bool] = field(default=lambda _match: True)
+    group: int | str = 0
+    shrink: bool = False
+    """Retry a rejected candidate cut at each inner space ("GB82 ... 32 TO PAY")."""
+
+    def _span(self, match: re.Match[str]) -> tuple[int, int] | None:
+        if self.accept(match):
+            return match.span(self.group)
+        if not self.shrink:
+            return None
+        start, end = match.span()
+        for cut in range(end - 1, start, -1):
+            # Cutting only before a space keeps the pattern's right boundary true.
+            if match.string[cut] != " ":
+                continue
+            shorter = self.pattern.fullmatch(match.string, start, cut)
+            if shorter is not None and self.accept(shorter):
+                return shorter.span(self.group)
+        return None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Matches of this detector in ``text`` that pass its validity check."""
+        position = 0
+        while (match := self.pattern.search(text, position)) is not None:
+            span = self._span(match)
+            if span is not None:
+                yield match
+                position = max(span[1], match.start() + 1)
+            else:
+                position = match.start() + 1
+
+    def redact(self, text: str, mask: MaskFn) -> str:
+        """``text`` with every finding replaced by ``mask(self.name)``.
+
+        Example:
+            >>> default_detectors()["jwt"].redact("t=eyJhbGciOi.eyJzdWIiOi.c2ln", str.upper)
+            't=JWT'
+        """
+
+        pieces: list[str] = []
+        done = 0
+        position = 0
+        while (match := self.pattern.search(text, position)) is not None:
+            span = self._span(match)
+            if span is None:
+                # A rejected candidate may hide a valid one that starts inside it
+                # ("1234 4111 1111 1111 1111"): search again one character later.
+                position = match.start() + 1
+                continue
+            start, end = span
+            pieces.append(text[done:start])
+            pieces.append(mask(self.name))
+            done = end
+            position = max(match.end(), match.start() + 1)
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+
+# --- detector definitions ----------------------------------------------------------
+# Boundaries: a candidate may not be glued to letters, digits, '_' or '-', so that
+# digit runs inside hex ids and UUID groups are never candidates.
+_B_LEFT: Final = r"(?<![\w-])(?<!\d\.)"
+_B_RIGHT: Final = r"(?![\w-])(?!\.\d)"
+
+_EMAIL = re.compile(
+    r"(?<![\w.%+-])[\w.%+-]+(?:@|%40)(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}(?![\w-])"
+)
+
+_CARD = re.compile(
+    _B_LEFT + r"(?:\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5}|\d{13,19})" + _B_RIGHT
+)
+
+
+def _card_ok(match: re.Match[str]) -> bool:
+    digits = re.sub(r"\D", "", match.group(0))
+    return card_brand_plausible(digits) and luhn_valid(digits)
+
+
+_SIN_FORMATTED = re.compile(_B_LEFT + r"\d{3}([ -])\d{3}\1\d{3}" + _B_RIGHT)
+# Nine bare digits are also durations and counters; only a nearby label makes them a SIN.
+_SIN_LABELLED = re.compile(
+    r"(?i)\b(?:SIN|NAS|social\s+insurance(?:\s+number)?|assurance\s+sociale)\b"
+    r"[^\w\n]{0,5}(?:(?:number|no|num[eé]ro|is|est)\b[^\w\n]{0,5}){0,2}"
+    r"(?P<sin>(?<!\d)\d{9}(?!\d))"
+)
+
+
+def _sin_ok(match: re.Match[str]) -> bool:
+    return luhn_valid(re.sub(r"\D", "", match.group(0)))
+
+
+def _labelled_sin_ok(match: re.Match[str]) -> bool:
+    return luhn_valid(match.group("sin"))
+
+
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
+)
+
+
+def _iban_ok(match: re.Match[str]) -> bool:
+    return iban_valid(match.group(0))
+
+
+# Phones need separators or a leading '+': ten bare digits are also epoch seconds.
+_PHONE = re.compile(
+    r"(?<![\w+-])(?:"
+    r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}"  # international, +country
+    r"|(?:1[ .-])?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}"  # North American
+    r"|0[1-9](?:[ .-]\d{2}){4}"  # European national format
+    r")(?![\w-])(?!\.\d)"
+)
+
+
+def _phone_ok(match: re.Match[str]) -> bool:
+    digits = re.sub(r"\D", "", match.group(0))
+    return 8 <= len(digits) <= 15
+
+
+_IPV4 = re.compile(
+    r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+    r"(?![\w.]|\.\d)"
+)
+_IPV6 = re.compile(
+    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
+    r"(?:%[\w.]+)?(?![\w:.])"
+)
+
+
+def _ip_ok(keep_loopback: bool) -> Callable[[re.Match[str]], bool]:
+    def accept(match: re.Match[str]) -> bool:
+        text = match.group(0).split("%", 1)[0]
+        try:
+            address = ipaddress.ip_address(text)
+        except ValueError:
+            return False
+        return not (keep_loopback and (address.is_loopback or address.is_unspecified))
+
+    return accept
+
+
+_JWT = re.compile(r"(?<![\w-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?![\w-])")
+
+_BEARER = re.compile(r"(?i)(?<![\w-])(?:bearer|basic)\s+(?P<token>[A-Za-z0-9._~+/=-]{8,})")
+
+
+def _looks_like_token(token: str) -> bool:
+    # Prose after the word "Bearer" is letters only and capitalised at most once.
+    return (
+        len(token) >= 20
+        or any(ch.isdigit() or ch in "._~+/=-" for ch in token)
+        or any(ch.isupper() for ch in token[1:])
+    )
+
+
+def _bearer_ok(match: re.Match[str]) -> bool:
+    return _looks_like_token(match.group("token"))
+
+
+_API_KEY = re.compile(
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----"
+    r"|(?<![\w-])(?:"
+    r"sk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{16,}"  # OpenAI, Anthropic style
+    r"|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"  # Stripe
+    r"|(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}"  # AWS access key ids
+    r"|gh[pousr]_[A-Za-z0-9]{36,255}"  # GitHub tokens
+    r"|github_pat_[A-Za-z0-9_]{22,255}"
+    r"|glpat-[A-Za-z0-9_-]{20,}"  # GitLab
+    r"|xox[abposr]-[A-Za-z0-9-]{10,}"  # Slack
+    r"|AIza[0-9A-Za-z_-]{35}"  # Google
+    r")(?![\w-])"
+)
+
+
+def _api_key_ok(match: re.Match[str]) -> bool:
+    text = match.group(0)
+    return text.startswith("-----") or any(ch.isdigit() for ch in text)
+
+
+_URL_CREDENTIALS = re.compile(
+    r"(?i)\b[a-z][a-z0-9+.-]{1,15}://(?P<userinfo>[^\s/?#@\[\]]+)@(?=[\w\[])"
+)
+
+# A key, a separator and a generic value; the key decides whether the value is
+# secret (see KeyMatcher), or the value's entropy does.
+_KEY_VALUE = re.compile(
+    r"""(?ix)
+    (?:
+        (?P<qkey>"[^"\n]{1,64}"|'[^'\n]{1,64}')
+      | (?<![\w.-])(?P<key>[a-z_][\w.-]{0,63})
+    )
+    [ \t]*(?::|=>|=)[ \t]*
+    (?P<value>
+        "(?:[^"\\\n]|\\.)*"
+      | '(?:[^'\\\n]|\\.)*'
+      | (?:(?:bearer|basic|token|digest|negotiate|apikey)[ \t]+)?[^\s"',;&}\])]+
+    )
+    """
+)
+
+_PURE_HEX: Final = re.compile(r"[0-9A-Fa-f-]+")
+
+
+def generic_secret_value(value: str) -> bool:
+    """True when ``value`` looks like a random key: long, mixed case, digits, high entropy.
+
+    Hex strings are left alone: trace ids, span ids, UUIDs and digests are hex.
+
+    Example:
+        >>> generic_secret_value("Zk3pQ9vX2mR8tL5wN7yB4cH6"), generic_secret_value("4bf92f35")
+        (True, False)
+    """
+    return (
+        len(value) >= 20
+        and not _PURE_HEX.fullmatch(value)
+        and any(ch.isupper() for ch in value)
+        and any(ch.islower() for ch in value)
+        and any(ch.isdigit() for ch in value)
+        and re.fullmatch(r"[A-Za-z0-9+/_=.-]+", value) is not None
+        and shannon_entropy(value) >= 3.5
+    )
+
+
+DETECTOR_ORDER: Final[tuple[str, ...]] = (
+    "url_credentials",
+    "jwt",
+    "bearer",
+    "api_key",
+    "email",
+    "iban",
+    "credit_card",
+    "sin",
+    "phone",
+    "ipv6",
+    "ipv4",
+)
+"""Order matters: larger shapes first, so a JWT is masked whole, not as a phone."""
+
+
+def default_detectors(*, keep_loopback_ips: bool = True) -> dict[str, Detector]:
+    """The built-in detectors by name, in the order they run.
+
+    The ``sin`` entry masks formatted SINs and bare 9-digit SINs next to a label
+    ("SIN", "NAS", "social insurance number"); see ``labelled_sin_detector``.
+
+    Example:
+        >>> list(default_detectors())[:3]
+        ['url_credentials', 'jwt', 'bearer']
+    """
+    ip_ok = _ip_ok(keep_loopback_ips)
+    detectors = {
+        "url_credentials": Detector("url_credentials", _URL_CREDENTIALS, group="userinfo"),
+        "jwt": Detector("jwt", _JWT),
+        "bearer": Detector("bearer", _BEARER, _bearer_ok, group="token"),
+        "api_key": Detector("api_key", _API_KEY, _api_key_ok),
+        "email": Detector("email", _EMAIL),
+        "iban": Detector("iban", _IBAN, _iban_ok, shrink=True),
+        "credit_card": Detector("credit_card", _CARD, _card_ok),
+        "sin": Detector("sin", _SIN_FORMATTED, _sin_ok),
+        "phone": Detector("phone", _PHONE, _phone_ok, shrink=True),
+        "ipv6": Detector("ipv6", _IPV6, ip_ok),
+        "ipv4": Detector("ipv4", _IPV4, ip_ok),
+    }
+    return {name: detectors[name] for name in DETECTOR_ORDER}
+
+
+def labelled_sin_detector() -> Detector:
+    """Masks nine bare digits that follow a SIN label and pass Luhn.
+
+    Example:
+        >>> labelled_sin_detector().redact("SIN: 046454286", lambda kind: "#")
+        'SIN: #'
+    """
+    return Detector("sin", _SIN_LABELLED, _labelled_sin_ok, group="sin")
+
+
+def key_value_pattern() -> re.Pattern[str]:
+    """The ``key: value`` / ``key=value`` / ``"key": "value"`` pattern used on free text."""
+    return _KEY_VALUE
+
+
+# --- key names -------------------------------------------------------------------------
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def key_tokens(key: str) -> tuple[str, ...]:
+    """Lower-case words of a key, split on punctuation and camelCase.
+
+    Example:
+        >>> key_tokens("http.request.header.X-Api-Key"), key_tokens("accessToken")
+        (('http', 'request', 'header', 'x', 'api', 'key'), ('access', 'token'))
+    """
+    return tuple(part for part in _NON_ALNUM.split(_CAMEL.sub("_", key).lower()) if part)
+
+
+class KeyMatcher:
+    """Case-insensitive match of key names against a list of words.
+
+    A key matches a name when a run of its words, glued together, equals the
+    name's words glued together: ``api_key`` matches ``X-Api-Key``, ``apiKey``
+    and ``tool.args.apikey``; ``token`` matches ``access_token`` but not
+    ``gen_ai.usage.input_tokens``.
+
+    Example:
+        >>> matcher = KeyMatcher(["api_key", "token"])
+        >>> matcher.matches("X-API-KEY"), matcher.matches("gen_ai.usage.input_tokens")
+        (True, False)
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        split = [key_tokens(name) for name in names]
+        self._names = frozenset("".join(words) for words in split) - {""}
+        # A key may spell a name in more words than the name has ("api_key" for "apikey").
+        self._max_words = max([3, *(len(words) + 1 for words in split)])
+        self._cache: dict[str, bool] = {}
+
+    def matches(self, key: str) -> bool:
+        """True when ``key`` names one of the words (see the class example)."""
+        found = self._cache.get(key)
+        if found is None:
+            found = self._matches(key)
+            if len(self._cache) < 8192:
+                self._cache[key] = found
+        return found
+
+    def _matches(self, key: str) -> bool:
+        words = key_tokens(key)
+        for start in range(len(words)):
+            glued = ""
+            # A name of n words may be written as fewer words ("apikey"), never more.
+            for end in range(start, min(len(words), start + self._max_words)):
+                glued += words[end]
+                if glued in self._names:
+                    return True
+        return False
+
+    def __repr__(self) -> str:
+        return f"KeyMatcher({sorted(self._names)!r})"

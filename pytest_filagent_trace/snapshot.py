@@ -1,0 +1,1176 @@
+"""Trace snapshots: deterministic normalization of span trees and the syrupy extension.
+
+A trace snapshot is the text :func:`~pytest_filagent_trace.render.render_tree` prints
+(the same form as ``--trace-tree`` and the expected value of ``assert_span_tree``), taken
+after normalization, so that the file is identical on every run, machine, test order and
+worker:
+
+- trace and span ids become ordinals (``<trace#1>``, ``<span#3>``), numbered in canonical
+  order, wherever they appear in attribute values, events or status descriptions;
+- UUIDs and long hexadecimal ids become ordinals of their kind (``<uuid#1>``,
+  ``<hex32#2>``), so a value repeated across spans stays visibly the same value;
+- ports, the machine's host name, the repository root, temporary paths, process and
+  thread ids, durations, timestamps, stack traces and user agents are masked;
+- siblings are ordered by name, then attributes, then their subtrees (never by the
+  thread scheduler), unless start order is asked for.
+
+Example:
+    >>> def test_chat_trace(client, trace_capture, trace_snapshot):  # doctest: +SKIP
+    ...     client.post("/chat", json={"messages": [{"role": "user", "content": "2+2"}]})
+    ...     assert trace_snapshot == trace_capture
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gc
+import os
+import re
+import socket
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from pytest_filagent_trace.render import render_tree
+from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree, build_trees
+
+if TYPE_CHECKING:
+    from syrupy.location import PyTestLocation
+    from syrupy.types import PropertyFilter, PropertyMatcher, SerializableData, SerializedData
+
+__all__ = [
+    "DEFAULT_ATTRIBUTE_MASKS",
+    "DEFAULT_SNAPSHOT_DIR",
+    "SnapshotOptions",
+    "TraceSnapshotAssertion",
+    "TraceSnapshotExtension",
+    "add_snapshot_options",
+    "normalize_traces",
+    "options_from_config",
+    "serialize_traces",
+    "trace_snapshot",
+    "trace_snapshot_options",
+]
+
+DEFAULT_SNAPSHOT_DIR = "snapshots"
+"""Directory, relative to pytest's rootdir, that holds trace snapshots by default."""
+
+Order = Literal["canonical", "start"]
+AttributeReplacement = str | Callable[[Any], Any]
+ValueReplacement = str | Callable[["re.Match[str]"], str]
+
+DEFAULT_ATTRIBUTE_MASKS: tuple[tuple[str, str], ...] = (
+    ("*.port", "<port>"),
+    ("*duration*", "<duration>"),
+    ("*latency*", "<duration>"),
+    ("*elapsed*", "<duration>"),
+    ("*timestamp*", "<timestamp>"),
+    ("*.pid", "<pid>"),
+    ("thread.id", "<thread.id>"),
+    ("thread.name", "<thread.name>"),
+    ("exception.stacktrace", "<stacktrace>"),
+    ("user_agent.original", "<user-agent>"),
+    ("http.user_agent", "<user-agent>"),
+)
+"""Attribute-name globs masked by default, with the text that replaces their values.
+
+Their values change from run to run (ports, clocks, pids, threads) or from machine to
+machine (stack traces, library versions in user agents); the attribute itself is kept,
+so a snapshot still pins that it is there.
+"""
+
+# Private-use characters delimit volatile tokens inside values between the two passes of
+# normalization; they cannot come from a span because the first pass owns them.
+_TOKEN_OPEN, _TOKEN_SEP, _TOKEN_CLOSE = "\ue000", "\ue001", "\ue002"
+_TOKEN = re.compile(f"{_TOKEN_OPEN}([a-z0-9]+){_TOKEN_SEP}([^{_TOKEN_CLOSE}]*){_TOKEN_CLOSE}")
+_ORDER_VALUES = ("canonical", "start")
+# What canonical order compares for a value: a type tag, then a value of that type only
+# (strings with volatile parts hidden, numbers as numbers so 2 sorts before 10).
+_Form = tuple[str, Any]
+# A string after the first pass: (tokenized, sort form, whether it holds tokens).
+_Text = tuple[str, _Form, bool]
+
+
+# --------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class SnapshotOptions:
+    """How traces are normalized before they are written to or compared with a snapshot.
+
+    ``attribute_masks`` replace the value of every attribute whose name matches a glob
+    (span and event attributes), with a fixed text or the result of a callable.
+    ``value_masks`` rewrite every match of a regex inside string values, span names and
+    status descriptions. ``include`` keeps only span attributes matching one of its globs;
+    ``exclude`` drops span and event attributes matching any of its globs. ``order`` is
+    ``"canonical"`` (siblings by name, attributes, subtree) or ``"start"`` (by start
+    time). ``default_masks`` turns the built-in masks (ids, ports, hosts, paths,
+    :data:`DEFAULT_ATTRIBUTE_MASKS`) on or off. ``rootdir`` is the path shown as
+    ``<rootdir>``.
+
+    Example:
+        >>> options = SnapshotOptions().with_masks({"conversation_id": "<conversation>"})
+        >>> options.with_attributes(exclude=["http.*"]).exclude
+        ('http.*',)
+    """
+
+    attribute_masks: tuple[tuple[str, AttributeReplacement], ...] = ()
+    value_masks: tuple[tuple[re.Pattern[str], ValueReplacement], ...] = ()
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    order: Order = "canonical"
+    default_masks: bool = True
+    rootdir: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.order not in _ORDER_VALUES:
+            raise ValueError(
+                f"trace snapshot order must be one of {', '.join(map(repr, _ORDER_VALUES))},"
+                f" found {self.order!r}"
+            )
+
+    def with_masks(
+        self, masks: Mapping[str | re.Pattern[str], AttributeReplacement]
+    ) -> SnapshotOptions:
+        """Options with more masks: a ``str`` key is an attribute-name glob, a compiled
+        regex key rewrites its matches inside any string value.
+
+        Later masks win over earlier ones for the same attribute.
+
+        Example:
+            >>> opts = SnapshotOptions().with_masks(
+            ...     {"app.request_id": "<request>", re.compile(r"req-\\d+"): "<request>"}
+            ... )
+            >>> len(opts.attribute_masks), len(opts.value_masks)
+            (1, 1)
+        """
+        attribute_masks = list(self.attribute_masks)
+        value_masks = list(self.value_masks)
+        for key, replacement in masks.items():
+            if isinstance(key, re.Pattern):
+                if not (isinstance(replacement, str) or callable(replacement)):
+                    raise TypeError(
+                        f"the mask for regex {key.pattern!r} must be a string or a callable"
+                        f" taking the match, found {type(replacement).__name__}"
+                    )
+                value_masks.append((key, replacement))
+            elif isinstance(key, str):
+                # Newest first, so a mask added later overrides one set before it.
+                attribute_masks.insert(0, (key, replacement))
+            else:
+                raise TypeError(
+                    "mask keys must be attribute-name globs (str) or compiled regexes"
+                    f" (re.compile(...)), found {type(key).__name__}: {key!r}"
+                )
+        return dataclasses.replace(
+            self, attribute_masks=tuple(attribute_masks), value_masks=tuple(value_masks)
+        )
+
+    def with_attributes(
+        self,
+        *,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] = (),
+    ) -> SnapshotOptions:
+        """Options that keep only ``include`` globs (when given) and drop ``exclude`` globs.
+
+        Exclusions add up; a new ``include`` list replaces the previous one.
+
+        Example:
+            >>> SnapshotOptions().with_attributes(include=["route.*", "tool.*"]).include
+            ('route.*', 'tool.*')
+        """
+        for globs, what in ((include or (), "include"), (exclude, "exclude")):
+            if isinstance(globs, str):
+                raise TypeError(f"{what} takes a list of globs, found the string {globs!r}")
+        return dataclasses.replace(
+            self,
+            include=tuple(include) if include is not None else self.include,
+            exclude=self.exclude + tuple(exclude),
+        )
+
+    def with_order(self, order: Order) -> SnapshotOptions:
+        """Options that order siblings canonically or by start time.
+
+        Example:
+            >>> SnapshotOptions().with_order("start").order
+            'start'
+        """
+        return dataclasses.replace(self, order=order)
+
+
+def parse_mask_line(line: str) -> tuple[str | re.Pattern[str], str]:
+    """Parse one ``trace_snapshot_masks`` ini line: ``glob = text`` or ``/regex/ = text``.
+
+    Example:
+        >>> parse_mask_line("conversation_id = <conversation>")
+        ('conversation_id', '<conversation>')
+        >>> parse_mask_line(r"/req-\\d+/ = <request>")[0].pattern
+        'req-\\\\d+'
+    """
+    key, sep, replacement = line.rpartition(" = ")
+    key = key.strip()
+    if not sep or not key:
+        raise ValueError(
+            f"expected 'attribute.glob = replacement' or '/regex/ = replacement', found {line!r}"
+        )
+    if len(key) >= 2 and key.startswith("/") and key.endswith("/"):
+        try:
+            return re.compile(key[1:-1]), replacement.strip()
+        except re.error as exc:
+            raise ValueError(f"bad regex {key!r} in {line!r}: {exc}") from None
+    return key, replacement.strip()
+
+
+# ------------------------------------------------------------------ value normalization
+
+
+@functools.cache
+def _hostnames() -> tuple[str, ...]:
+    # gethostname only: getfqdn may block on a DNS lookup.
+    name = socket.gethostname()
+    if len(name) >= 2 and name not in {"localhost", "localhost.localdomain"}:
+        return (name,)
+    return ()
+
+
+def _path_literals(rootdir: str | None) -> list[tuple[str, str]]:
+    candidates: list[tuple[str, str]] = []
+    if rootdir:
+        candidates.append((rootdir, "<rootdir>"))
+    temp = tempfile.gettempdir()
+    home = os.path.expanduser("~")
+    if len(home) > 1:
+        candidates.append((home, "<home>"))
+    seen: set[str] = set()
+    literals: list[tuple[str, str]] = []
+    for path, label in candidates:
+        for spelling in {path, os.path.realpath(path)}:
+            # The temporary directory is handled by its own pattern (it needs the random
+            # directory name after it), so it must not be swallowed by a shorter literal.
+            if spelling not in seen and len(spelling) > 1 and spelling != temp:
+                seen.add(spelling)
+                literals.append((spelling, label))
+    # Longest first: a rootdir inside the home directory must win.
+    return sorted(literals, key=lambda item: len(item[0]), reverse=True)
+
+
+# Each pattern starts with a literal or a character class, so the regex engine can skip
+# ahead to candidates instead of trying every alternative at every position; boundaries
+# are checked on the few candidates in Python.
+_HEX_RUN = re.compile(r"[0-9A-Fa-f][0-9A-Fa-f-]{15,}")
+_HEX_ID = re.compile(r"[0-9A-Fa-f]{16,}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_PORT = re.compile(r":\d{1,5}(?!\d)")
+_HOST_TAIL = re.compile(r"(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])\Z")
+_URL_HOST = re.compile(r"[A-Za-z0-9.-]+\Z")
+_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_HOST_CHARS = _ALNUM | {".", "-"}
+
+
+@dataclass
+class _ValueNormalizer:
+    """Rewrites volatile parts of strings into tokens ``\\ue000kind\\ue001raw\\ue002``.
+
+    Tokens keep the raw value so the second pass can number equal values alike; the sort
+    key of a span only sees the kind.
+    """
+
+    trace_ids: frozenset[str]
+    span_ids: frozenset[str]
+    user_masks: tuple[tuple[re.Pattern[str], ValueReplacement], ...]
+    default_masks: bool
+    paths: re.Pattern[str] | None
+    path_labels: dict[str, str]
+    hostnames: re.Pattern[str] | None
+    hostname_set: frozenset[str]
+    cache: dict[str, _Text] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, options: SnapshotOptions, trace_ids: frozenset[str], span_ids: frozenset[str]
+    ) -> _ValueNormalizer:
+        literals = _path_literals(options.rootdir) if options.default_masks else []
+        temp = re.escape(tempfile.gettempdir().rstrip(os.sep))
+        path_parts = [
+            *(f"{re.escape(path)}(?![\\w.-])" for path, _ in literals),
+            # pytest's tmp_path: <tmp>/pytest-of-<user>/pytest-<n>/<test name><k>
+            rf"{temp}/pytest-of-[^/\s'\"]+/pytest-\d+/[^/\s'\"]+",
+            rf"{temp}/[^/\s'\"]+",
+        ]
+        names = _hostnames() if options.default_masks else ()
+        return cls(
+            trace_ids=trace_ids,
+            span_ids=span_ids,
+            user_masks=options.value_masks,
+            default_masks=options.default_masks,
+            paths=re.compile("|".join(path_parts)) if options.default_masks else None,
+            path_labels=dict(literals),
+            hostnames=(
+                re.compile("//(" + "|".join(map(re.escape, names)) + r")(?![\w.-])")
+                if names
+                else None
+            ),
+            hostname_set=frozenset(names),
+        )
+
+    def __call__(self, text: str) -> _Text:
+        cached = self.cache.get(text)
+        if cached is not None:
+            return cached
+        result = text
+        for pattern, replacement in self.user_masks:
+            result = pattern.sub(replacement, result)
+        if self.default_masks:
+            result = self._builtin(result)
+        if _TOKEN_OPEN in result:
+            cached = (result, ("s", _TOKEN.sub(_kind_only, result)), True)
+        else:
+            cached = (result, ("s", result), False)
+        self.cache[text] = cached
+        return cached
+
+    def _builtin(self, text: str) -> str:
+        if "/" in text and self.paths is not None:
+            text = self.paths.sub(self._path, text)
+        text = _HEX_RUN.sub(self._hex_run, text)
+        if ":" in text:
+            text = _PORT.sub(self._port, text)
+        if self.hostnames is not None and "//" in text:
+            text = self.hostnames.sub("//<host>", text)
+        return text
+
+    def _path(self, match: re.Match[str]) -> str:
+        raw = match.group()
+        label = self.path_labels.get(raw)
+        if label is not None:
+            return label
+        return "<tmp>" if raw.count("/") < 4 or "/pytest-of-" not in raw else "<tmp_path>"
+
+    def _hex_run(self, match: re.Match[str]) -> str:
+        raw, start, end = match.group(), match.start(), match.end()
+        text = match.string
+        if (start and text[start - 1] in _ALNUM) or (end < len(text) and text[end] in _ALNUM):
+            return raw
+        lowered = raw.lower()
+        if len(raw) == 36 and _UUID.fullmatch(lowered):
+            return _token("uuid", lowered)
+        return _HEX_ID.sub(self._hex_id, lowered) if "-" in raw else self._hex_id(lowered)
+
+    def _hex_id(self, match: re.Match[str] | str) -> str:
+        lowered = match if isinstance(match, str) else match.group()
+        if lowered in self.trace_ids:
+            return _token("trace", lowered)
+        if lowered in self.span_ids:
+            return _token("span", lowered)
+        return _token(f"hex{len(lowered)}", lowered)
+
+    def _port(self, match: re.Match[str]) -> str:
+        # Only a port after a host: an IP literal, localhost or a URL's host, never the
+        # colon of "12:30" or "key: 42".
+        before = match.string[: match.start()]
+        tail = _HOST_TAIL.search(before[-48:])
+        if tail is not None:
+            start = len(before) - len(tail.group())
+            if start == 0 or before[start - 1] not in _HOST_CHARS:
+                return ":<port>"
+        slashes = before.rfind("//")
+        if slashes >= 0 and _URL_HOST.match(before, slashes + 2):
+            return ":<port>"
+        return match.group()
+
+
+def _token(kind: str, raw: str) -> str:
+    return f"{_TOKEN_OPEN}{kind}{_TOKEN_SEP}{raw}{_TOKEN_CLOSE}"
+
+
+def _kind_only(match: re.Match[str]) -> str:
+    # The sort-key form of a token: its kind, never the volatile value behind it.
+    return f"<{match.group(1)}>"
+
+
+_Rule = tuple[bool, AttributeReplacement | None]  # (keep, mask)
+
+
+@dataclass
+class _AttributeRules:
+    """Per-name decisions (keep, drop, mask), cached: span trees repeat attribute names."""
+
+    options: SnapshotOptions
+    masks: tuple[tuple[str, AttributeReplacement], ...]
+    span_rules: dict[str, _Rule] = field(default_factory=dict)
+    event_rules: dict[str, _Rule] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, options: SnapshotOptions) -> _AttributeRules:
+        masks = options.attribute_masks
+        if options.default_masks:
+            masks += DEFAULT_ATTRIBUTE_MASKS
+        return cls(options=options, masks=masks)
+
+    def decide(self, key: str, *, event: bool) -> _Rule:
+        options = self.options
+        rule: _Rule = (True, None)
+        if any(fnmatchcase(key, glob) for glob in options.exclude) or (
+            not event
+            and options.include is not None
+            and not any(fnmatchcase(key, glob) for glob in options.include)
+        ):
+            rule = (False, None)
+        else:
+            for glob, replacement in self.masks:
+                if fnmatchcase(key, glob):
+                    rule = (True, replacement)
+                    break
+        (self.event_rules if event else self.span_rules)[key] = rule
+        return rule
+
+
+# ----------------------------------------------------------------------- tree passes
+
+
+_Line = tuple[Any, ...]  # what canonical order compares for one span, volatile values hidden
+
+
+class _FirstPass:
+    """Tokenized copies of every span, plus, by copy index, what ordering needs.
+
+    The copies become the output: the second pass only reorders their children and
+    replaces ids, clocks and tokens in place, so each span is copied once.
+    """
+
+    def __init__(self, values: _ValueNormalizer, rules: _AttributeRules) -> None:
+        self.values = values
+        self.rules = rules
+        self.copies: list[SpanNode] = []
+        self.lines: list[_Line] = []
+        self.tokens: list[tuple[bool, tuple[str, ...]] | None] = []
+        self.depths: list[int] = []
+        self.kids: list[list[int]] = []
+        self.ranks: list[int] = []
+
+    def add_tree(self, root: SpanNode) -> int:
+        """Copy ``root`` and its subtree iteratively (trees may be deeper than the recursion
+        limit); returns the root's index."""
+        root_index = self._add(root, 0, None)
+        stack = [(root, root_index)]
+        while stack:
+            source, index = stack.pop()
+            parent, depth, kids = self.copies[index], self.depths[index] + 1, self.kids[index]
+            for child in source.children:
+                child_index = self._add(child, depth, parent)
+                kids.append(child_index)
+                if child.children:
+                    stack.append((child, child_index))
+        return root_index
+
+    def value(self, value: Any) -> tuple[Any, _Form, bool]:
+        """(tokenized value, sort form, whether it holds tokens)."""
+        if isinstance(value, str):
+            return self.values.cache.get(value) or self.values(value)
+        if isinstance(value, bool):
+            return value, ("b", value), False
+        if isinstance(value, (int, float)):
+            return value, ("n", value), False
+        if isinstance(value, tuple):
+            items = [self.value(item) for item in value]
+            return (
+                tuple(item[0] for item in items),
+                ("t", tuple(item[1] for item in items)),
+                any(item[2] for item in items),
+            )
+        return value, ("z", repr(value)), False
+
+    def attributes(
+        self, attributes: Mapping[str, Any], *, event: bool
+    ) -> tuple[dict[str, Any], tuple[Any, ...], tuple[str, ...]]:
+        """(masked attributes, their sort line, names of those holding tokens)."""
+        result: dict[str, Any] = {}
+        line: list[Any] = []
+        tokens: list[str] = []
+        known = self.rules.event_rules if event else self.rules.span_rules
+        for name in sorted(attributes):
+            keep, replacement = known.get(name) or self.rules.decide(name, event=event)
+            if not keep:
+                continue
+            if replacement is None:
+                value, form, has_tokens = self.value(attributes[name])
+                if has_tokens:
+                    tokens.append(name)
+            elif isinstance(replacement, str):
+                value, form = replacement, ("s", replacement)
+            else:
+                value = replacement(attributes[name])
+                form = self.value(value)[1]
+            result[name] = value
+            line += (name, form)
+        return result, tuple(line), tuple(tokens)
+
+    def _add(self, node: SpanNode, depth: int, parent: SpanNode | None) -> int:
+        name, name_form, text_tokens = self.value(node.name)
+        description, description_form = node.status_description, ("s", "")
+        if description:
+            description, description_form, has_tokens = self.value(description)
+            text_tokens = text_tokens or has_tokens
+        attributes, attributes_line, tokens = self.attributes(node.attributes, event=False)
+        events: list[SpanEvent] = []
+        # Name first: canonical order reads "by name, then attributes".
+        line: list[Any] = [name_form, node.kind, node.status, description_form, attributes_line]
+        for event in node.events:
+            event_name, event_form, name_tokens = self.value(event.name)
+            event_attributes, event_line, event_tokens = self.attributes(
+                event.attributes, event=True
+            )
+            text_tokens = text_tokens or name_tokens or bool(event_tokens)
+            events.append(SpanEvent(event_name, event_attributes, 0))
+            line += (event_form, event_line)
+        self.copies.append(
+            SpanNode(
+                name,
+                node.kind,
+                node.status,
+                description,
+                attributes,
+                events,
+                node.trace_id,
+                node.span_id,
+                node.parent_span_id,
+                node.start_time,
+                node.end_time,
+                {},
+                node.scope,
+                [],
+                parent,
+                node.orphan,
+            )
+        )
+        self.lines.append(tuple(line))
+        # The second pass relabels only what holds tokens; None means nothing does.
+        self.tokens.append((text_tokens, tokens) if text_tokens or tokens else None)
+        self.depths.append(depth)
+        self.kids.append([])
+        return len(self.copies) - 1
+
+    def rank_canonically(self) -> None:
+        """Rank every span so that equal ranks mean equal normalized subtrees, and order
+        children by rank.
+
+        Spans are ranked depth by depth from the leaves up (the AHU tree-canonization
+        idea): a span's key is its own line plus the sorted ranks of its children, so
+        comparing two subtrees never recurses and the whole pass is O(n log n).
+        """
+        lines = self.lines
+        line_ids = {line: index for index, line in enumerate(sorted(set(lines)))}
+        by_depth: list[list[int]] = []
+        for index, depth in enumerate(self.depths):
+            while len(by_depth) <= depth:
+                by_depth.append([])
+            by_depth[depth].append(index)
+        self.ranks = ranks = [0] * len(lines)
+        for depth in range(len(by_depth) - 1, -1, -1):
+            level = by_depth[depth]
+            keys: list[tuple[int, ...]] = []
+            for index in level:
+                kids = self.kids[index]
+                if len(kids) > 1:
+                    # Stable: look-alike siblings stay in start order, which only decides
+                    # which of them gets the lower ordinal.
+                    kids.sort(key=ranks.__getitem__)
+                # Orphans sort after true roots; below the roots the flag is always false.
+                orphan = 1 if depth == 0 and self.copies[index].orphan else 0
+                keys.append((orphan, line_ids[lines[index]], *[ranks[kid] for kid in kids]))
+            level_ranks = {key: rank for rank, key in enumerate(sorted(set(keys)))}
+            for index, key in zip(level, keys, strict=True):
+                ranks[index] = level_ranks[key]
+
+    def preorder(self, root: int) -> Iterator[int]:
+        stack = [root]
+        while stack:
+            index = stack.pop()
+            yield index
+            stack.extend(reversed(self.kids[index]))
+
+
+@dataclass
+class _Ordinals:
+    """Numbers volatile values in the order the final tree is read."""
+
+    traces: dict[str, int] = field(default_factory=dict)
+    spans: dict[str, int] = field(default_factory=dict)
+    others: dict[str, dict[str, int]] = field(default_factory=dict)
+    cache: dict[str, str] = field(default_factory=dict)
+
+    def label(self, kind: str, raw: str) -> str:
+        if kind == "trace" and raw in self.traces:
+            return f"<trace#{self.traces[raw]}>"
+        if kind == "span" and raw in self.spans:
+            return f"<span#{self.spans[raw]}>"
+        numbers = self.others.setdefault(kind, {})
+        number = numbers.setdefault(raw, len(numbers) + 1)
+        return f"<{kind}#{number}>"
+
+    def text(self, text: str) -> str:
+        if _TOKEN_OPEN not in text:
+            return text
+        # Numbers are handed out on first sight, so a repeated text keeps its first labels.
+        labelled = self.cache.get(text)
+        if labelled is None:
+            labelled = _TOKEN.sub(lambda m: self.label(m.group(1), m.group(2)), text)
+            self.cache[text] = labelled
+        return labelled
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, tuple):
+            return tuple(self.value(item) for item in value)
+        return value
+
+
+def _data_to_roots(data: object) -> list[tuple[str, list[SpanNode]]]:
+    """Accepted inputs, as (trace id, subtree roots) pairs in their natural order."""
+    if isinstance(data, SpanTree):
+        return [(data.trace_id, list(data.roots))]
+    if isinstance(data, SpanNode):
+        return [(data.trace_id, [data])]
+    traces_method = getattr(data, "traces", None)
+    if callable(traces_method):
+        return _data_to_roots(list(traces_method()))
+    if isinstance(data, (str, bytes)) or not isinstance(data, Iterable):
+        raise TypeError(
+            "a trace snapshot takes a TraceCapture, a SpanTree, a SpanNode or a list of"
+            f" them (or of finished spans), found {type(data).__name__}: {data!r:.80}"
+        )
+    items = list(data)
+    if all(isinstance(item, (SpanTree, SpanNode)) for item in items):
+        grouped: dict[str, list[SpanNode]] = {}
+        for item in items:
+            for trace_id, roots in _data_to_roots(item):
+                grouped.setdefault(trace_id, []).extend(roots)
+        return [(trace_id, _topmost(roots)) for trace_id, roots in grouped.items()]
+    try:
+        trees = build_trees(items)
+    except AttributeError as exc:
+        kinds = sorted({type(item).__name__ for item in items})
+        raise TypeError(
+            "a trace snapshot takes a TraceCapture, a SpanTree, a SpanNode or a list of"
+            f" them (or of finished spans), found a list of {', '.join(kinds)} ({exc})"
+        ) from None
+    return [(tree.trace_id, list(tree.roots)) for tree in trees]
+
+
+def _topmost(nodes: list[SpanNode]) -> list[SpanNode]:
+    """The given nodes that have no given ancestor: ``capture.spans`` or ``tree.spans``
+    then mean their trees once, not every subtree again."""
+    listed = {id(node) for node in nodes}
+    if len(listed) == 1:
+        return nodes[:1]
+    covered: dict[int, bool] = {}
+
+    def has_listed_ancestor(node: SpanNode) -> bool:
+        chain: list[SpanNode] = []
+        ancestor = node.parent
+        answer = False
+        while ancestor is not None:
+            known = covered.get(id(ancestor))
+            if known is not None:
+                answer = known
+                break
+            if id(ancestor) in listed:
+                answer = True
+                break
+            chain.append(ancestor)
+            ancestor = ancestor.parent
+        for visited in chain:
+            covered[id(visited)] = answer
+        return answer
+
+    kept: list[SpanNode] = []
+    seen: set[int] = set()
+    for node in nodes:
+        if id(node) not in seen and not has_listed_ancestor(node):
+            seen.add(id(node))
+            kept.append(node)
+    return kept
+
+
+def normalize_traces(data: object, options: SnapshotOptions | None = None) -> list[SpanTree]:
+    """Normalized copies of the traces in ``data``: the exact trees a snapshot renders.
+
+    ``data`` is a ``TraceCapture`` (anything with ``traces()``), a ``SpanTree``, a
+    ``SpanNode`` (with its subtree), or a list of trees, nodes or finished SDK spans.
+    Ids, clocks and volatile values are replaced as described in the module docstring;
+    the input is never modified.
+
+    Example:
+        >>> trees = normalize_traces(trace_capture)  # doctest: +SKIP
+        >>> trees[0].trace_id, trees[0].roots[0].span_id  # doctest: +SKIP
+        ('<trace#1>', '<span#1>')
+    """
+    options = options or SnapshotOptions()
+    groups = _data_to_roots(data)
+    with _gc_paused():
+        return _normalize(groups, options)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    # Normalizing and rendering allocate a few linked objects per span; on a large trace
+    # CPython's generational collector would rescan the whole heap several times meanwhile
+    # (about 40% of the time for 10,000 spans). Nothing here makes garbage cycles.
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _normalize(
+    groups: list[tuple[str, list[SpanNode]]], options: SnapshotOptions
+) -> list[SpanTree]:
+    trace_ids = frozenset(trace_id for trace_id, _ in groups)
+    span_ids: set[str] = set()
+    for _, group_roots in groups:
+        for group_root in group_roots:
+            span_ids.update(node.span_id for node in group_root.walk())
+            if group_root.parent_span_id:
+                span_ids.add(group_root.parent_span_id)
+    first = _FirstPass(
+        _ValueNormalizer.build(options, trace_ids, frozenset(span_ids)),
+        _AttributeRules.build(options),
+    )
+    traces = [(trace_id, [first.add_tree(root) for root in roots]) for trace_id, roots in groups]
+
+    if options.order == "canonical":
+        first.rank_canonically()
+        for _, roots in traces:
+            roots.sort(key=first.ranks.__getitem__)
+        traces.sort(
+            key=lambda trace: (
+                tuple((first.copies[root].orphan, first.ranks[root]) for root in trace[1]),
+                min((first.copies[root].start_time for root in trace[1]), default=0),
+            )
+        )
+    return _second_pass(first, traces)
+
+
+def _second_pass(first: _FirstPass, traces: list[tuple[str, list[int]]]) -> list[SpanTree]:
+    copies, kids = first.copies, first.kids
+    ordinals = _Ordinals()
+    order: list[int] = []
+    # Structural ordinals first: ids are numbered by where their span sits in the final
+    # tree, never by when they were seen in an attribute.
+    for trace_id, roots in traces:
+        ordinals.traces.setdefault(trace_id, len(ordinals.traces) + 1)
+        for root in roots:
+            for index in first.preorder(root):
+                order.append(index)
+                ordinals.spans.setdefault(copies[index].span_id, len(ordinals.spans) + 1)
+    for _, roots in traces:
+        for root in roots:
+            parent_id = copies[root].parent_span_id
+            if parent_id is not None:
+                ordinals.spans.setdefault(parent_id, len(ordinals.spans) + 1)
+
+    trace_labels = {trace_id: f"<trace#{number}>" for trace_id, number in ordinals.traces.items()}
+    span_labels = {span_id: f"<span#{number}>" for span_id, number in ordinals.spans.items()}
+    for index in order:
+        copy = copies[index]
+        copy.trace_id = trace_labels[copy.trace_id]
+        copy.span_id = span_labels[copy.span_id]
+        if copy.parent_span_id is not None:
+            copy.parent_span_id = span_labels[copy.parent_span_id]
+        copy.start_time = copy.end_time = 0
+        if kids[index]:
+            copy.children = [copies[kid] for kid in kids[index]]
+        tokens = first.tokens[index]
+        if tokens is not None:
+            _relabel(copy, ordinals, *tokens)
+    return [
+        SpanTree(trace_id=trace_labels[trace_id], roots=[copies[root] for root in roots])
+        for trace_id, roots in traces
+    ]
+
+
+def _relabel(
+    copy: SpanNode, ordinals: _Ordinals, texts: bool, attribute_names: tuple[str, ...]
+) -> None:
+    # The copy and its dicts were made by the first pass, so they are changed in place.
+    attributes = copy.attributes
+    for name in attribute_names:
+        attributes[name] = ordinals.value(attributes[name])
+    if texts:
+        copy.name = ordinals.text(copy.name)
+        if copy.status_description:
+            copy.status_description = ordinals.text(copy.status_description)
+        copy.events = [
+            SpanEvent(
+                ordinals.text(event.name),
+                {key: ordinals.value(value) for key, value in event.attributes.items()},
+                0,
+            )
+            for event in copy.events
+        ]
+
+
+def serialize_traces(data: object, options: SnapshotOptions | None = None) -> str:
+    """The snapshot text of ``data``: normalized traces rendered as ``--trace-tree`` does.
+
+    Traces are separated by a blank line; the text ends with a newline. Usable outside
+    pytest, for example to review what a snapshot of a trace would contain.
+
+    Example:
+        >>> print(serialize_traces(trace_capture), end="")  # doctest: +SKIP
+        POST /chat [SERVER] {http.request.method="POST", server.port="<port>"}
+        ├── agent.route {route.mode="simple"}
+        └── agent.run_simple {conversation_id="<uuid#1>"}
+    """
+    groups = _data_to_roots(data)
+    with _gc_paused():
+        trees = _normalize(groups, options or SnapshotOptions())
+        if not trees:
+            return "(no spans)\n"
+        return render_tree(trees) + "\n"
+
+
+# ------------------------------------------------------------------- syrupy extension
+
+
+@dataclass(frozen=True)
+class _WithOptions:
+    """Trace data travelling from the assertion to the extension with its options."""
+
+    data: object
+    options: SnapshotOptions
+
+
+class TraceSnapshotExtension(SingleFileSnapshotExtension):
+    """syrupy extension writing one ``.trace`` text file per snapshot under ``snapshots/``.
+
+    Files live at ``<rootdir>/<trace_snapshot_dir>/<test module path>/<test name>.trace``
+    (``trace_snapshot_dir`` defaults to ``snapshots``). Only serialization and file
+    placement differ from syrupy's single-file extension, so ``--snapshot-update``,
+    ``--snapshot-details`` and unused-snapshot reports work as usual.
+
+    Example:
+        >>> def test_trace(snapshot, trace_capture):  # doctest: +SKIP
+        ...     assert snapshot.use_extension(TraceSnapshotExtension) == trace_capture
+    """
+
+    file_extension = "trace"
+    _write_mode = WriteMode.TEXT
+    options: ClassVar[SnapshotOptions] = SnapshotOptions()
+
+    def serialize(
+        self,
+        data: SerializableData,
+        *,
+        exclude: PropertyFilter | None = None,
+        include: PropertyFilter | None = None,
+        matcher: PropertyMatcher | None = None,
+    ) -> SerializedData:
+        """Normalize and render ``data``; ``matcher`` is syrupy's and has nothing to do."""
+        if exclude is not None or include is not None:
+            raise ValueError(
+                "trace snapshots select attributes by name glob: use"
+                " trace_snapshot.with_attributes(include=[...], exclude=[...]) instead of"
+                " syrupy's include=/exclude= property filters"
+            )
+        if isinstance(data, _WithOptions):
+            return serialize_traces(data.data, data.options)
+        return serialize_traces(data, self.options)
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """``<rootdir>/<trace_snapshot_dir>/<test file's directory>/<test module name>``."""
+        config = _config_of(test_location)
+        test_file = Path(test_location.filepath)
+        if config is None:
+            # Only syrupy's xdist controller builds locations without a pytest item; it
+            # needs them for unused-snapshot accounting, never to read or write files.
+            root, snapshot_dir = Path.cwd(), DEFAULT_SNAPSHOT_DIR
+        else:
+            root, snapshot_dir = config.rootpath, _snapshot_dir(config)
+        return str(root / snapshot_dir / _relative_dir(test_file.parent, root) / test_file.stem)
+
+    @classmethod
+    def matches_test_location(
+        cls, *, test_location: PyTestLocation, snapshot_location: str
+    ) -> bool:
+        """A snapshot file belongs to the test it is named after, in its module's directory.
+
+        Naming the test matters: syrupy relates snapshots kept outside the test directory
+        to a module only by name, so without it ``pytest test_x.py::test_a`` would take the
+        other snapshots of ``test_x`` for unused ones (and delete them on update).
+        """
+        path = Path(snapshot_location)
+        if not test_location.matches_snapshot_name(path.stem):
+            return False
+        if _config_of(test_location) is not None and path.parent != Path(
+            cls.dirname(test_location=test_location)
+        ):
+            return False
+        return super().matches_test_location(
+            test_location=test_location, snapshot_location=snapshot_location
+        )
+
+
+def _config_of(test_location: PyTestLocation) -> pytest.Config | None:
+    config = getattr(test_location.item, "config", None)
+    return config if isinstance(config, pytest.Config) else None
+
+
+def _relative_dir(directory: Path, root: Path) -> Path:
+    for base, target in ((root, directory), (root.resolve(), directory.resolve())):
+        try:
+            return target.relative_to(base)
+        except ValueError:
+            continue
+    # A test outside the rootdir still gets a unique, stable place.
+    return Path(*directory.resolve().parts[1:])
+
+
+@dataclass(eq=False, order=False, repr=False)
+class TraceSnapshotAssertion(SnapshotAssertion):
+    """syrupy's snapshot assertion for traces, with normalization options.
+
+    ``assert trace_snapshot == data`` compares ``data`` (a capture, tree, node or list)
+    with the stored snapshot; ``with_masks``, ``with_attributes`` and ``with_order``
+    change the options for the rest of the test and return the same fixture, so they
+    read inline.
+
+    Example:
+        >>> assert trace_snapshot.with_masks({"conversation_id": "<conv>"}) == trace_capture
+        ... # doctest: +SKIP
+    """
+
+    options: SnapshotOptions = field(default_factory=SnapshotOptions)
+
+    @classmethod
+    def from_snapshot(
+        cls, snapshot: SnapshotAssertion, options: SnapshotOptions | None = None
+    ) -> TraceSnapshotAssertion:
+        """Wrap syrupy's ``snapshot`` fixture so it stores traces with these options.
+
+        Example:
+            >>> trace_snapshot = TraceSnapshotAssertion.from_snapshot(snapshot)  # doctest: +SKIP
+        """
+        return cls(
+            session=snapshot.session,
+            extension_class=TraceSnapshotExtension,
+            test_location=snapshot.test_location,
+            update_snapshots=snapshot.update_snapshots,
+            update_new_snapshots_only=snapshot.update_new_snapshots_only,
+            options=options or SnapshotOptions(),
+        )
+
+    def with_masks(
+        self, masks: Mapping[str | re.Pattern[str], AttributeReplacement]
+    ) -> TraceSnapshotAssertion:
+        """Mask attributes by name glob (``str`` keys) or values by regex (compiled keys).
+
+        Example:
+            >>> assert trace_snapshot.with_masks(
+            ...     {"app.request_id": "<request>", re.compile(r"req-\\d+"): "<request>"}
+            ... ) == trace_capture  # doctest: +SKIP
+        """
+        self.options = self.options.with_masks(masks)
+        return self
+
+    def with_attributes(
+        self, *, include: Iterable[str] | None = None, exclude: Iterable[str] = ()
+    ) -> TraceSnapshotAssertion:
+        """Keep only ``include`` attribute globs (when given) and drop ``exclude`` globs.
+
+        Example:
+            >>> assert trace_snapshot.with_attributes(exclude=["http.*"]) == trace_capture
+            ... # doctest: +SKIP
+        """
+        self.options = self.options.with_attributes(include=include, exclude=exclude)
+        return self
+
+    def with_order(self, order: Order) -> TraceSnapshotAssertion:
+        """Order siblings ``"canonical"``-ly (default) or by ``"start"`` time.
+
+        Example:
+            >>> assert trace_snapshot.with_order("start") == trace_capture  # doctest: +SKIP
+        """
+        self.options = self.options.with_order(order)
+        return self
+
+    def with_defaults(
+        self,
+        *,
+        exclude: PropertyFilter | None = None,
+        include: PropertyFilter | None = None,
+        matcher: PropertyMatcher | None = None,
+        extension_class: type[Any] | None = None,
+    ) -> SnapshotAssertion:
+        """syrupy's copy with new defaults; a trace assertion keeps its options."""
+        copy = super().with_defaults(
+            exclude=exclude, include=include, matcher=matcher, extension_class=extension_class
+        )
+        if isinstance(copy, TraceSnapshotAssertion):
+            copy.options = self.options
+        return copy
+
+    def __eq__(self, other: SerializableData) -> bool:
+        if isinstance(other, _WithOptions):
+            return super().__eq__(other)
+        return super().__eq__(_WithOptions(other, self.options))
+
+    # Comparing runs an assertion, so like syrupy's own assertion it is not hashable.
+    __hash__ = None  # type: ignore[assignment]
+
+
+# ------------------------------------------------------------------- pytest wiring
+
+_INI_DIR = "trace_snapshot_dir"
+_INI_MASKS = "trace_snapshot_masks"
+_INI_INCLUDE = "trace_snapshot_include"
+_INI_EXCLUDE = "trace_snapshot_exclude"
+_INI_ORDER = "trace_snapshot_order"
+_INI_DEFAULT_MASKS = "trace_snapshot_default_masks"
+_OPTIONS_KEY = pytest.StashKey[SnapshotOptions]()
+
+
+def add_snapshot_options(parser: pytest.Parser) -> None:
+    """Register the ``trace_snapshot_*`` ini options (call from ``pytest_addoption``).
+
+    Example:
+        >>> def pytest_addoption(parser):  # doctest: +SKIP
+        ...     add_snapshot_options(parser)
+    """
+    parser.addini(
+        _INI_DIR,
+        "directory, relative to rootdir, holding trace snapshots (default: snapshots)",
+        default=DEFAULT_SNAPSHOT_DIR,
+    )
+    parser.addini(
+        _INI_MASKS,
+        "trace snapshot masks, one per line: 'attribute.glob = text' or '/regex/ = text'",
+        type="linelist",
+        default=[],
+    )
+    parser.addini(
+        _INI_INCLUDE,
+        "attribute-name globs kept in trace snapshots (default: all)",
+        type="args",
+        default=[],
+    )
+    parser.addini(
+        _INI_EXCLUDE,
+        "attribute-name globs dropped from trace snapshots",
+        type="args",
+        default=[],
+    )
+    parser.addini(
+        _INI_ORDER,
+        "sibling order in trace snapshots: canonical (default) or start",
+        default="canonical",
+    )
+    parser.addini(
+        _INI_DEFAULT_MASKS,
+        "mask ids, ports, hosts, paths, clocks in trace snapshots (default: true)",
+        type="bool",
+        default=True,
+    )
+
+
+def _ini(config: pytest.Config, name: str, default: Any) -> Any:
+    try:
+        return config.getini(name)
+    except ValueError:
+        # The ini options are not registered when only the extension is used, without
+        # the plugin (e.g. ``-p no:filagent_trace`` plus ``--snapshot-default-extension``).
+        return default
+
+
+def _snapshot_dir(config: pytest.Config) -> str:
+    return str(_ini(config, _INI_DIR, DEFAULT_SNAPSHOT_DIR) or DEFAULT_SNAPSHOT_DIR)
+
+
+def _ini_source(config: pytest.Config) -> str:
+    return str(config.inipath) if config.inipath is not None else "the pytest configuration"
+
+
+def options_from_config(config: pytest.Config) -> SnapshotOptions:
+    """The :class:`SnapshotOptions` the ``trace_snapshot_*`` ini options describe.
+
+    Raises ``pytest.UsageError`` naming the file, option and line for a bad value.
+
+    Example:
+        >>> options_from_config(request.config).order  # doctest: +SKIP
+        'canonical'
+    """
+    cached = config.stash.get(_OPTIONS_KEY, None)
+    if cached is not None:
+        return cached
+    order = str(_ini(config, _INI_ORDER, "canonical")).strip() or "canonical"
+    if order not in _ORDER_VALUES:
+        raise pytest.UsageError(
+            f"{_ini_source(config)}: {_INI_ORDER} must be 'canonical' or 'start', found {order!r}"
+        )
+    masks: dict[str | re.Pattern[str], AttributeReplacement] = {}
+    for line in _ini(config, _INI_MASKS, []):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            key, replacement = parse_mask_line(line)
+        except ValueError as exc:
+            raise pytest.UsageError(f"{_ini_source(config)}: {_INI_MASKS}: {exc}") from None
+        masks[key] = replacement
+    include = list(_ini(config, _INI_INCLUDE, []))
+    options = SnapshotOptions(
+        order="start" if order == "start" else "canonical",
+        default_masks=bool(_ini(config, _INI_DEFAULT_MASKS, True)),
+        rootdir=str(config.rootpath),
+    ).with_masks(masks)
+    options = options.with_attributes(
+        include=include or None, exclude=list(_ini(config, _INI_EXCLUDE, []))
+    )
+    config.stash[_OPTIONS_KEY] = options
+    return options
+
+
+@pytest.fixture
+def trace_snapshot_options(request: pytest.FixtureRequest) -> SnapshotOptions:
+    """Normalization options of ``trace_snapshot``, from the ``trace_snapshot_*`` ini options.
+
+    Override it in a ``conftest.py`` to set options for a directory of tests.
+
+    Example:
+        >>> @pytest.fixture  # doctest: +SKIP
+        ... def trace_snapshot_options(trace_snapshot_options):
+        ...     return trace_snapshot_options.with_masks({"tenant.id": "<tenant>"})
+    """
+    return options_from_config(request.config)
+
+
+@pytest.fixture
+def trace_snapshot(
+    snapshot: SnapshotAssertion, trace_snapshot_options: SnapshotOptions
+) -> TraceSnapshotAssertion:
+    """Snapshot of traces: ``assert trace_snapshot == trace_capture``.
+
+    Writes ``snapshots/<test module path>/<test name>.trace`` with
+    ``pytest --snapshot-update`` and compares against it otherwise.
+
+    Example:
+        >>> def test_chat(client, trace_capture, trace_snapshot):  # doctest: +SKIP
+        ...     client.post("/chat", json={"messages": [{"role": "user", "content": "hi"}]})
+        ...     assert trace_snapshot == trace_capture
+    """
+    return TraceSnapshotAssertion.from_snapshot(snapshot, trace_snapshot_options)
