@@ -93,36 +93,45 @@ def agent_trace(spans: int) -> list[ReadableSpan]:
     return list(exporter.get_finished_spans())
 
 
-def best_ms(action: Callable[[], object]) -> tuple[float, float]:
-    """(best, median) wall time of ``action`` in milliseconds over REPEATS runs."""
-    timings = []
+def measure(actions: dict[str, Callable[[], object]]) -> dict[str, tuple[float, float]]:
+    """(best, median) wall time in ms of each action over REPEATS rounds.
+
+    The actions run round-robin, one after the other in each round, so a busy machine
+    slows them all alike and their ratios stay meaningful.
+    """
+    timings: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - start) * 1000)
-    return min(timings), statistics.median(timings)
+        for name, action in actions.items():
+            start = time.perf_counter()
+            action()
+            timings[name].append((time.perf_counter() - start) * 1000)
+    return {name: (min(times), statistics.median(times)) for name, times in timings.items()}
 
 
 def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     finished = agent_trace(count)
     trees = build_trees(finished)
-    print(f"trace of {len(finished):,} spans, best and median of {REPEATS} runs")
+    print(f"trace of {len(finished):,} spans, best and median of {REPEATS} interleaved runs")
 
-    rows = [
-        ("build_trees", best_ms(lambda: build_trees(finished))),
-        ("render_tree (plain)", best_ms(lambda: render_tree(trees[0]))),
-        ("normalize_traces", best_ms(lambda: normalize_traces(trees))),
-        ("serialize_traces", best_ms(lambda: serialize_traces(trees))),
-    ]
-    plain = rows[1][1][0]
-    for name, (best, median) in rows:
-        print(f"  {name:<22} {best:8.1f} ms  (median {median:6.1f} ms)  {best / plain:5.2f}x render")
-    serialize = rows[3][1][0]
+    rows = measure(
+        {
+            "build_trees": lambda: build_trees(finished),
+            "render_tree (plain)": lambda: render_tree(trees),
+            "normalize_traces": lambda: normalize_traces(trees),
+            "serialize_traces": lambda: serialize_traces(trees),
+        }
+    )
+    plain = rows["render_tree (plain)"][0]
+    for name, (best, median) in rows.items():
+        ratio = best / plain
+        print(f"  {name:<22} {best:8.1f} ms  (median {median:6.1f} ms)  {ratio:5.2f}x render")
+    serialize = rows["serialize_traces"][0]
     print(
         f"snapshot of {len(finished):,} spans: {serialize:.1f} ms"
         f" (target < {TARGET_MS:.0f} ms: {'met' if serialize < TARGET_MS else 'MISSED'}),"
-        f" {serialize / rows[0][1][0]:.2f}x build_trees, {serialize / plain:.2f}x plain render"
+        f" {serialize / rows['build_trees'][0]:.2f}x build_trees, {serialize / plain:.2f}x plain"
+        " render"
     )
     return 0
 

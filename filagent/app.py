@@ -13,16 +13,20 @@ Example::
 
 from __future__ import annotations
 
+import inspect
 import time
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from typing import Any, Literal
 
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from filagent.agent import Agent, AgentRequest
 from filagent.audit import DecisionRecord, DecisionRecorder, ToolUse
@@ -43,6 +47,9 @@ ASGIApp = Callable[
 
 _log = get_logger("filagent.app")
 
+#: The ``tool`` label of calls to tools that are not registered.
+UNKNOWN_TOOL_LABEL = "unknown"
+
 
 def create_app(
     settings: Settings | None = None,
@@ -62,11 +69,14 @@ def create_app(
     telemetry.instrument_httpx_client(client)
 
     tracer = telemetry.tracer()
-    tools = ToolExecutor(
-        build_default_tools(settings.data_dir, settings.search_url, client),
-        tracer,
-        on_call=metrics.count_tool_call,
-    )
+    registry = build_default_tools(settings.data_dir, settings.search_url, client)
+
+    def count_tool_call(tool: str, success: bool) -> None:
+        # The name comes from the request: an unregistered one must not become a new
+        # Prometheus label value (unbounded series, and whatever text the caller sent).
+        metrics.count_tool_call(tool if tool in registry else UNKNOWN_TOOL_LABEL, success)
+
+    tools = ToolExecutor(registry, tracer, on_call=count_tool_call)
     model = build_model(
         settings.model,
         base_url=settings.openai_base_url,
@@ -75,15 +85,19 @@ def create_app(
     )
     agent = Agent(model, tools, tracer, max_workers=settings.max_workers)
 
-    app = FastAPI(title="FilAgent", version="0.1.0")
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if http_client is None:  # a client passed in is the caller's to close
+            client.close()
+
+    app = FastAPI(title="FilAgent", version="0.1.0", lifespan=lifespan, **_no_native_telemetry())
     app.state.settings = settings
     app.state.telemetry = telemetry
     app.state.metrics = metrics
     app.state.agent = agent
 
-    @app.exception_handler(RequestValidationError)
-    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error_response(422, _field_errors(exc.errors()))
+    _install_error_handlers(app)
 
     @app.post("/chat", response_model=ChatResponse)
     def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONResponse:
@@ -161,14 +175,47 @@ def create_app(
         body, content_type = metrics.render()
         return Response(content=body, media_type=content_type)
 
-    @app.on_event("shutdown")
-    def _close_client() -> None:
-        if http_client is None:
-            client.close()
-
     app.add_middleware(_TraceHeadersMiddleware, metrics=metrics)
     telemetry.instrument_fastapi(app)
     return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """4xx answers in one shape, ``{"error", "detail", "fields"}``, naming the field."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        content_type = request.headers.get("content-type", "")
+        # FastAPI hands over the raw bytes when the body was not declared as JSON.
+        if isinstance(exc.body, bytes) and not _is_json_media_type(content_type):
+            found = repr(content_type) if content_type else "no Content-Type header"
+            problem = {
+                "field": "Content-Type",
+                "message": f"expected application/json, found {found}",
+            }
+            return _error_response(415, [problem])
+        return _error_response(422, _field_errors(exc.errors()))
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path == "/chat" and exc.status_code == 400:
+            # FastAPI's own text for a body it cannot decode names no field.
+            problem = {"field": "body", "message": "unreadable body: expected UTF-8 encoded JSON"}
+            return _error_response(400, [problem])
+        return await http_exception_handler(request, exc)
+
+
+def _no_native_telemetry() -> dict[str, Any]:
+    """FastAPI options that turn off FastAPI's own telemetry, where it has one.
+
+    Recent FastAPI versions trace every request with the *global* TracerProvider
+    unless the OpenTelemetry instrumentation is installed. FilAgent's telemetry
+    is injected: with tracing disabled, a provider set up elsewhere in the
+    process must not trace the app (nor put a trace id in its responses).
+    """
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
 
 
 class _TraceHeadersMiddleware:
@@ -225,16 +272,50 @@ def _trace_flags() -> str:
     return "01" if sampled else "00"
 
 
+def _is_json_media_type(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
 def _field_errors(errors: Any) -> list[dict[str, str]]:
     problems = []
     for error in errors:
-        location = [str(part) for part in error.get("loc", ()) if part != "body"]
-        field = _dotted(location) or "body"
+        loc = error.get("loc", ())
+        kind = error.get("type")
+        if kind == "json_invalid":
+            at = f" at character {loc[1]}" if len(loc) > 1 else ""
+            reason = error.get("ctx", {}).get("error", "")
+            problems.append({"field": "body", "message": f"malformed JSON{at}: {reason}"})
+            continue
+        field = _dotted([str(part) for part in loc if part != "body"]) or "body"
         message = str(error.get("msg", "invalid value"))
-        if error.get("type") == "json_invalid":
-            field, message = "body", "malformed JSON: " + str(error.get("ctx", {}).get("error", ""))
+        if field == "body" and kind == "missing":
+            message = 'expected a JSON object such as {"messages": [...]}, found an empty body'
+        elif field == "body" and kind in ("dict_type", "model_attributes_type", "model_type"):
+            message = 'expected a JSON object such as {"messages": [...]}'
+        if kind not in ("missing", "extra_forbidden"):
+            message += f", found {_json_kind(error.get('input'))}"
         problems.append({"field": field, "message": message})
     return problems
+
+
+def _json_kind(value: Any) -> str:
+    """What a request value was, as a JSON reader names it; short strings are shown."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else f"a string of {len(value)} characters"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 def _dotted(location: list[str]) -> str:

@@ -570,8 +570,9 @@ def _record_list(source: object, name: str) -> list[tuple[str, Mapping[str, Any]
     """``(label prefix, record)`` pairs from any record source."""
     if source is None:
         return []
-    if hasattr(source, "spans") and hasattr(source, "logs"):
-        source = source.logs
+    if hasattr(source, "spans") and not isinstance(source, (list, tuple)):
+        # A trace capture: its logs (a capture opened without logs says so when read).
+        source = source.logs  # type: ignore[attr-defined]
     if hasattr(source, "records") and not isinstance(source, Mapping):
         source = source.records
     if isinstance(source, os.PathLike) or (
@@ -817,6 +818,7 @@ def assert_logs_correlated(
         >>> assert_logs_correlated(trace_capture, records=read_records(path))  # doctest: +SKIP
         >>> assert_logs_correlated([{"event": "boot"}], [], allow_uncorrelated=["boot"])
     """
+    __tracebackhide__ = True
     span_index, checked, problems = _check(logs, spans, records, require, allow_uncorrelated)
     if checked < min_records:
         raise LogsNotCorrelated(

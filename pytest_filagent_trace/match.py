@@ -57,6 +57,7 @@ __all__ = [
     "SpanPattern",
     "SpanTreeMismatch",
     "assert_span_tree",
+    "assertrepr_compare",
     "descendant",
     "event",
     "glob",
@@ -90,7 +91,8 @@ class Matcher:
     """Base of every matcher: :meth:`equals` decides, the ``repr`` shows what is expected.
 
     Matchers compare equal to the values they match (``glob("a*") == "abc"``), and combine
-    with ``|`` (either), ``&`` (both) and ``~`` (not).
+    with ``|`` (either), ``&`` (both) and ``~`` (not). Two matchers are equal when they
+    read the same (same type and ``repr``).
 
     Example:
         >>> (glob("tool.*") | "agent.route") == "agent.route"
@@ -109,10 +111,12 @@ class Matcher:
         return None
 
     def __eq__(self, other: object) -> bool:
+        if isinstance(other, Matcher):
+            return type(self) is type(other) and repr(self) == repr(other)
         return self.equals(other)
 
     def __ne__(self, other: object) -> bool:
-        return not self.equals(other)
+        return not self == other
 
     def __hash__(self) -> int:
         return id(self)
@@ -518,6 +522,7 @@ class _Children:
         "has_ellipsis",
         "items",
         "literal",
+        "plain",
         "rank",
         "sequence",
         "slots",
@@ -543,6 +548,7 @@ class _Children:
                 self.sequence.extend([item] * copies)
         # A descendant skips the spans on its way, so the level it sits in is open too.
         self.has_ellipsis = bool(self.descendants) or any(item is ... for item in items)
+        self.plain = not self.has_ellipsis and not self.count_patterns
         # A literal name lets the matcher look candidates up by name; its rank among the
         # slots of that name is tried first, so an expectation in the tree's own order is
         # matched in linear time.
@@ -902,7 +908,19 @@ class _Engine:
         return len(placed) == len(patterns)
 
     def children(self, spec: _Children, nodes: Sequence[SpanNode]) -> bool:
-        wanted, present = len(spec.slots), len(nodes)
+        slots = spec.slots
+        wanted, present = len(slots), len(nodes)
+        if spec.plain:
+            # No ..., descendant or count: the common case, kept short.
+            if wanted > present or (self.exact and wanted != present):
+                return False
+            if not wanted:
+                return True
+            if self._aligned(slots, nodes):
+                return True
+            if self.ordered:
+                return False if self.exact else self._ordered(spec, nodes, not self.exact)
+            return _Assignment(self, spec, nodes).complete()
         allow_extra = not self.exact or spec.has_ellipsis
         if wanted > present or (not allow_extra and wanted != present):
             return False
@@ -911,11 +929,8 @@ class _Engine:
         if not wanted and not spec.count_patterns:
             return True
         if self.ordered:
-            if not allow_extra and not spec.count_patterns:
-                # Exact and ordered without ...: the only possible pairing is by position.
-                return self._aligned(spec, nodes)
             return self._ordered(spec, nodes, allow_extra)
-        if not spec.count_patterns and self._aligned(spec, nodes):
+        if not spec.count_patterns and self._aligned(slots, nodes):
             return True
         assignment = _Assignment(self, spec, nodes)
         if not assignment.complete():
@@ -924,11 +939,11 @@ class _Engine:
             return assignment.cover_counted()
         return True
 
-    def _aligned(self, spec: _Children, nodes: Sequence[SpanNode]) -> bool:
+    def _aligned(self, slots: Sequence[SpanPattern], nodes: Sequence[SpanNode]) -> bool:
         # An expectation written in the tree's own order matches position by position;
         # that is a valid assignment, found without building any index.
         node = self.node
-        return all(node(slot, nodes[i]) for i, slot in enumerate(spec.slots))
+        return all(node(slot, nodes[index]) for index, slot in enumerate(slots))
 
     def _ordered(self, spec: _Children, nodes: Sequence[SpanNode], allow_extra: bool) -> bool:
         sequence = spec.sequence
@@ -1027,7 +1042,6 @@ class _Assignment:
         self._memo: dict[tuple[int, int], bool] = {}
         self._by_name: dict[str, list[int]] | None = None
         self._by_value: dict[tuple[str, str], dict[tuple[type, Any], list[int]]] = {}
-        self._candidates: dict[int, Sequence[int]] = {}
         self._solve()
 
     def named(self, name: str | None) -> Sequence[int]:
@@ -1041,24 +1055,24 @@ class _Assignment:
         return self._by_name.get(name, ())
 
     def candidates(self, slot: int) -> Sequence[int]:
-        pattern = self.spec.slots[slot]
-        cached = self._candidates.get(id(pattern))
-        if cached is not None:
-            return cached
-        name = self.spec.literal[slot]
-        named = best = self.named(name)
-        if name is not None and len(named) > 16:
-            by_value = self._by_value
-            for key, value_type, value, _ in pattern._fast:
-                index = by_value.get((name, key))
-                if index is None:
-                    index = self._values(name, key, named)
-                bucket = index.get((value_type, value), ())
-                if len(bucket) < len(best):
-                    best = bucket
-                    if len(best) <= 1:
-                        break
-        self._candidates[id(pattern)] = best
+        return self._narrowed(self.spec.slots[slot], self.named(self.spec.literal[slot]))
+
+    def _narrowed(self, pattern: SpanPattern, named: Sequence[int]) -> Sequence[int]:
+        """``named`` cut down to the nodes holding the pattern's rarest literal value."""
+        name = pattern._literal
+        if name is None or len(named) <= 16 or not pattern._fast:
+            return named
+        best = named
+        by_value = self._by_value
+        for key, value_type, value, _ in pattern._fast:
+            index = by_value.get((name, key))
+            if index is None:
+                index = self._values(name, key, named)
+            bucket = index.get((value_type, value), ())
+            if len(bucket) < len(best):
+                best = bucket
+                if len(best) <= 1:
+                    break
         return best
 
     def _values(
@@ -1088,22 +1102,29 @@ class _Assignment:
         self.owner[index] = slot
 
     def _solve(self) -> None:
-        owner = self.owner
-        for slot in range(len(self.slot_node)):
-            candidates = self.candidates(slot)
-            hint = self.spec.rank[slot]
-            named = self.named(self.spec.literal[slot])
-            if candidates is named and hint < len(named):
-                index = named[hint]
-                if owner[index] < 0 and self.edge(slot, index):
-                    self._take(slot, index)
-                    continue
+        owner, slot_node, nodes, memo = self.owner, self.slot_node, self.nodes, self._memo
+        matches = self.engine.node
+        literal, rank = self.spec.literal, self.spec.rank
+        for slot, pattern in enumerate(self.spec.slots):
+            named = self.named(literal[slot])
+            candidates = self._narrowed(pattern, named)
+            hint = rank[slot]
+            if hint < len(candidates) and candidates is named:
+                index = candidates[hint]
+                if owner[index] < 0:
+                    if matches(pattern, nodes[index]):
+                        slot_node[slot], owner[index] = index, slot
+                        continue
+                    memo[(id(pattern), index)] = False
             for index in candidates:
-                if owner[index] < 0 and self.edge(slot, index):
-                    self._take(slot, index)
-                    break
-        for slot in range(len(self.slot_node)):
-            if self.slot_node[slot] < 0:
+                if owner[index] < 0:
+                    # Only failures are remembered: a success is taken at once.
+                    if matches(pattern, nodes[index]):
+                        slot_node[slot], owner[index] = index, slot
+                        break
+                    memo[(id(pattern), index)] = False
+        for slot, index in enumerate(slot_node):
+            if index < 0:
                 self._augment(slot)
 
     def _augment(self, root: int) -> bool:
@@ -1201,7 +1222,7 @@ class Problem:
     lines: tuple[str, ...]
     node: SpanNode | None
     note: str
-    hint: str | None = None
+    hints: tuple[str, ...] = ()
 
 
 _HINTS = {
@@ -1265,10 +1286,11 @@ class _Explainer:
         node: SpanNode | None,
         lines: Sequence[str],
         note: str,
-        hint: str | None = None,
+        *hints: str | None,
     ) -> None:
         where = node.path() if node is not None else "top level"
-        self.problems.append(Problem(where, tuple(lines), node, note, hint))
+        kept = tuple(hint for hint in hints if hint)
+        self.problems.append(Problem(where, tuple(lines), node, note, kept))
 
     def children(self, spec: _Children, nodes: Sequence[SpanNode], parent: SpanNode | None) -> None:
         engine = self.engine
@@ -1398,9 +1420,10 @@ class _Explainer:
     def pair(self, pattern: SpanPattern, node: SpanNode) -> None:
         differences = self.local(pattern, node)
         if differences:
-            hint = next((h for _, h, _ in differences if h), None)
             note = "✗ " + "; ".join(n for _, _, n in differences)
-            self.add(node, [text for text, _, _ in differences], note, hint)
+            self.add(
+                node, [text for text, _, _ in differences], note, *(h for _, h, _ in differences)
+            )
         if pattern._children.items or self.engine.exact:
             self.children(pattern._children, node.children, node)
 
@@ -1566,6 +1589,7 @@ Expected = SpanPattern | DescendantPattern | str | Sequence[Any]
 
 
 def _expected_children(expected: Any) -> _Children:
+    __tracebackhide__ = True
     if isinstance(expected, str):
         return _Children(parse_tree(expected))
     if isinstance(expected, (SpanPattern, DescendantPattern)):
@@ -1665,7 +1689,7 @@ def _mismatch(
         lines.append("")
     if count > _MAX_PROBLEMS:
         lines.extend([f"... and {count - _MAX_PROBLEMS} more problems", ""])
-    hints = list(dict.fromkeys(p.hint for p in problems if p.hint))
+    hints = list(dict.fromkeys(hint for p in problems for hint in p.hints))
     if hints:
         lines.append("to relax the check:")
         lines.extend(f"    {_HINTS[hint]}" for hint in hints)
@@ -1681,3 +1705,33 @@ def _mismatch(
                 " are not shown)"
             )
     return SpanTreeMismatch("\n".join(lines), problems, actual_text)
+
+
+def assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
+    """Lines for pytest's ``pytest_assertrepr_compare`` hook when a pattern meets spans.
+
+    ``assert span("POST /chat", ...) == trace_capture.trace()`` then fails with the same
+    problems and tree as :func:`assert_span_tree`, instead of two object reprs.
+
+    Example:
+        >>> def pytest_assertrepr_compare(config, op, left, right):  # doctest: +SKIP
+        ...     return assertrepr_compare(op, left, right)
+    """
+    if op != "==":
+        return None
+    pattern, actual = (left, right) if isinstance(left, Matcher) else (right, left)
+    if not isinstance(pattern, (SpanPattern, DescendantPattern)):
+        return None
+    if not isinstance(actual, (SpanNode, SpanTree)):
+        return None
+    spec = _Children([pattern, ...] if isinstance(actual, SpanTree) else [pattern])
+    roots = roots_of(actual)
+    engine = _Engine(exact=False, ordered=False)
+    if engine.children(spec, roots):
+        return None
+    explainer = _Explainer(engine)
+    explainer.children(spec, roots, None)
+    message = str(_mismatch(explainer.problems, roots, exact=False, ordered=False))
+    first, *rest = message.split("\n")
+    label = _short(pattern) if isinstance(pattern, SpanPattern) else repr(pattern)
+    return [f"{label} == spans: {first}", *rest]

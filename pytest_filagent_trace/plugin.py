@@ -312,6 +312,10 @@ def trace_capture(
 ) -> TraceCapture:
     """The spans that ended during this test, with trees, lookups and waits.
 
+    Spans come from the global tracer provider (an SDK one is installed if the program
+    set none) and from the provider ``trace_capture_provider`` returns. The log records
+    of the test are in ``trace_capture.logs``.
+
     Example:
         >>> def test_route(trace_capture, client):  # doctest: +SKIP
         ...     client.post("/chat", json={"message": "2+2"})

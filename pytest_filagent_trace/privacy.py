@@ -203,6 +203,9 @@ def _mask_keep(value: str, keep_start: int, keep_end: int) -> str:
     )
 
 
+_DIGIT_PAIR = re.compile(r"\d\d")
+
+
 def _mask_generic(value: str) -> str:
     return _mask_keep(value, 2, 2)
 
@@ -218,7 +221,8 @@ class RegexDetector:
     """A detector made of a regular expression, an optional check and a mask.
 
     ``validate`` receives the match (so it can look at the text around it); ``mask``
-    receives the matched value and returns what failure messages show.
+    receives the matched value and returns what failure messages show; ``requires`` is an
+    optional quick regex that text must contain before the full pattern runs.
 
     Example:
         >>> ticket = RegexDetector("ticket", r"\\bTCK-\\d{6}\\b")
@@ -233,11 +237,14 @@ class RegexDetector:
         *,
         validate: Callable[[re.Match[str]], bool] | None = None,
         mask: Callable[[str], str] = _mask_generic,
+        requires: str | None = None,
     ) -> None:
         self.name = name
         self.pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
         self._validate = validate
         self._mask = mask
+        # A cheap test that rules most text out before the full pattern runs.
+        self._requires = re.compile(requires) if requires else None
 
     def find(self, text: str) -> list[Finding]:
         """Every valid match in ``text``.
@@ -246,6 +253,8 @@ class RegexDetector:
             >>> [f.value for f in EMAIL.find("a b@c.io")]
             ['b@c.io']
         """
+        if self._requires is not None and not self._requires.search(text):
+            return []
         findings = []
         for match in self.pattern.finditer(text):
             if self._validate is not None and not self._validate(match):
@@ -277,6 +286,7 @@ EMAIL = RegexDetector(
         re.ASCII,
     ),
     mask=_mask_email,
+    requires="@",
 )
 """E-mail addresses (``name@domain.tld``); shown as ``ja***@***.com``."""
 
@@ -308,6 +318,7 @@ PHONE = RegexDetector(
     ),
     validate=_phone_valid,
     mask=lambda value: _mask_keep(value, 0, 2),
+    requires=r"\d[ .\-)]?\d",
 )
 """Phone numbers: international (``+33 1 23 45 67 89``, ``+442071838750``) and
 North-American (``(514) 555-0199``, ``514-555-0199``, ``+1 514 555 0199``). Bare runs of
@@ -351,6 +362,8 @@ class CardDetector:
     def find(self, text: str) -> list[Finding]:
         """Every card number in ``text``."""
         findings: list[Finding] = []
+        if not _DIGIT_PAIR.search(text):
+            return findings
         for run in self._RUN.finditer(text):
             groups = list(self._GROUP.finditer(run.group(0)))
             findings.extend(self._cards_in_run(run.start(), groups, text))
@@ -423,7 +436,9 @@ class SinDetector:
 
     def find(self, text: str) -> list[Finding]:
         """Every SIN in ``text``."""
-        findings = []
+        findings: list[Finding] = []
+        if not _DIGIT_PAIR.search(text):
+            return findings
         for match in self._PATTERN.finditer(text):
             value = match.group(0)
             if not self._valid(value):
@@ -514,6 +529,8 @@ class IbanDetector:
     def find(self, text: str) -> list[Finding]:
         """Every IBAN in ``text``."""
         findings: list[Finding] = []
+        if not _DIGIT_PAIR.search(text):
+            return findings
         position = 0
         while True:
             match = self._START.search(text, position)
@@ -577,7 +594,7 @@ _IPV4_NOT_PERSONAL = tuple(
         "240.0.0.0/4",
     )
 )
-_VERSION_CONTEXT = re.compile(r"(?i)(?:version|ver|release|build)\W{0,3}$")
+_VERSION_CONTEXT = re.compile(r"(?i)(?:version|ver|release|build)[ \t=:]{0,2}v?$")
 
 
 def _ipv4_valid(match: re.Match[str]) -> bool:
@@ -598,6 +615,7 @@ IPV4 = RegexDetector(
     re.compile(r"(?<![\w.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)", re.ASCII),
     validate=_ipv4_valid,
     mask=lambda value: value.split(".", 1)[0] + ".*.*.*",
+    requires=r"\d\.\d",
 )
 """Public IPv4 addresses (see the module documentation for the ranges left out)."""
 
@@ -621,6 +639,7 @@ IPV6 = RegexDetector(
     ),
     validate=_ipv6_valid,
     mask=lambda value: value.split(":", 1)[0] + ":****",
+    requires=":",
 )
 """Global unicast IPv6 addresses (``2000::/3``)."""
 
@@ -641,6 +660,7 @@ JWT = RegexDetector(
     re.compile(r"(?<![\w\-])eyJ[\w\-]{2,}={0,2}\.[\w\-]{2,}={0,2}\.[\w\-]*={0,2}", re.ASCII),
     validate=lambda match: _b64url_json(match.group(0).split(".", 1)[0].rstrip("=")),
     mask=lambda _value: "eyJ***.***.***",
+    requires="eyJ",
 )
 """JSON Web Tokens (``header.payload.signature`` whose header decodes to JSON)."""
 
@@ -654,14 +674,17 @@ def _bearer_valid(match: re.Match[str]) -> bool:
             return False
         return ":" in decoded
     # "Bearer authentication" in prose is not a token: real ones are long or hold digits.
+    if len(credential) < 8:
+        return False
     return len(credential) >= 16 or any(char.isdigit() for char in credential)
 
 
 BEARER_TOKEN = RegexDetector(
     "bearer_token",
-    re.compile(r"(?i)\b(bearer|basic)[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)", re.ASCII),
+    re.compile(r"(?i)\b(bearer|basic)[ \t]+([A-Za-z0-9\-._~+/]{4,}=*)", re.ASCII),
     validate=_bearer_valid,
     mask=lambda value: value.split(None, 1)[0] + " " + _MASK,
+    requires=r"(?i)bearer|basic",
 )
 """``Authorization`` credentials: ``Bearer <token>`` and ``Basic <base64 user:password>``."""
 
@@ -685,6 +708,7 @@ API_KEY = RegexDetector(
         re.ASCII,
     ),
     mask=lambda value: (m.group(0) if (m := _API_KEY_PREFIX.match(value)) else "") + _MASK,
+    requires=r"sk[-_]|rk_|A[KSGIR][IP]A|gh[pousr]_|github_pat_|xox|AIza|glpat-",
 )
 """API keys of well-known shapes: OpenAI/Stripe ``sk-``/``sk_live_``, AWS ``AKIA…``,
 GitHub ``ghp_…``/``github_pat_…``, Slack ``xox…``, Google ``AIza…``, GitLab ``glpat-…``."""
@@ -725,6 +749,15 @@ def is_sensitive_key(key: str) -> bool:
     return any("".join(words[-size:]) in _SENSITIVE_SUFFIXES for size in range(1, 5))
 
 
+_AUTH_SCHEMES = frozenset({"bearer", "basic", "token", "digest"})
+_AUTH_SCHEME = re.compile(r"(?i)\s*(?:bearer|basic|token|digest)\s+")
+
+
+def _credential(value: str) -> str:
+    """The value without an HTTP auth scheme: ``Bearer ***`` is masked, ``Bearer x`` is not."""
+    return _AUTH_SCHEME.sub("", value, count=1) if _AUTH_SCHEME.match(value) else value
+
+
 class SensitiveKeyDetector:
     """Values under sensitive keys that are not masked.
 
@@ -742,21 +775,23 @@ class SensitiveKeyDetector:
     _PAIR = re.compile(
         r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]{0,63})\\?[\"']?[ \t]*[:=][ \t]*"
         r"(?:\\?\"(?P<dq>[^\"\\]*)\\?\"|'(?P<sq>[^']*)'"
-        r"|(?P<bare>(?:(?:bearer|basic|token|digest)[ \t]+)?[^\s\"'&,;<>{}()\[\]]+))",
+        r"|(?P<bare>(?:(?:bearer|basic|token|digest)[ \t]+)?"
+        r"(?:\[[^\]\s]*\]|<[^>\s]*>|[^\s\"'&,;<>{}()\[\]]+)))",
         re.ASCII | re.IGNORECASE,
     )
 
     def find(self, text: str) -> list[Finding]:
         """Every ``key=value`` pair in ``text`` with a sensitive key and a clear value."""
-        findings = []
+        findings: list[Finding] = []
+        if ":" not in text and "=" not in text:
+            return findings
         for match in self._PAIR.finditer(text):
             key = match.group("key")
             if not is_sensitive_key(key):
                 continue
             group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
             value = match.group(group)
-            credential = value.split(None, 1)[-1] if value else value
-            if is_masked(credential):
+            if is_masked(_credential(value)) or value.lower() in _AUTH_SCHEMES:
                 continue
             findings.append(
                 Finding(
@@ -774,8 +809,7 @@ class SensitiveKeyDetector:
         if isinstance(value, (Mapping, list, tuple)) or not is_sensitive_key(key):
             return []
         if isinstance(value, str):
-            credential = value.split(None, 1)[-1] if value.strip() else value
-            if is_masked(credential):
+            if is_masked(_credential(value)):
                 return []
         elif is_masked(value):
             return []
@@ -811,10 +845,10 @@ class CanaryDetector:
     def __init__(self, canaries: Iterable[str]) -> None:
         self.canaries = tuple(str(canary) for canary in canaries)
         for canary in self.canaries:
-            if len(canary.strip()) < 4:
+            if len(canary.strip()) < 4 or sum(char.isalnum() for char in canary) < 3:
                 raise ValueError(
                     f"canary {canary!r} is too short to be found reliably: "
-                    "use a value of at least 4 characters"
+                    "use a value of at least 4 characters, 3 of them letters or digits"
                 )
         self._patterns = [self._pattern(canary) for canary in self.canaries]
         self._digits = [self._digit_forms(canary) for canary in self.canaries]
@@ -878,11 +912,10 @@ def _url_credentials_valid(match: re.Match[str]) -> bool:
 
 URL_CREDENTIALS = RegexDetector(
     "url_credentials",
-    re.compile(
-        r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@\[\]]*:(?P<password>[^/\s@]+)@", re.ASCII
-    ),
+    re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@\[\]]*:(?P<password>[^/\s@]+)@", re.ASCII),
     validate=_url_credentials_valid,
     mask=lambda value: value.split("://", 1)[0] + f"://***:{_MASK}@",
+    requires="://",
 )
 """A password written into a URL: ``https://user:password@host``."""
 
@@ -1033,21 +1066,33 @@ def span_refs(spans: Sequence[Any]) -> list[SpanRef]:
     return refs
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 @dataclass
 class _Counts:
     spans: int = 0
+    logs: int = 0
     records: int = 0
     texts: int = 0
 
     def describe(self) -> str:
-        parts = []
-        if self.spans:
-            parts.append(f"{self.spans} span{'s' * (self.spans != 1)}")
-        if self.records:
-            parts.append(f"{self.records} record{'s' * (self.records != 1)}")
-        if self.texts:
-            parts.append(f"{self.texts} text line{'s' * (self.texts != 1)}")
-        return " and ".join(parts) or "nothing"
+        parts = [
+            _plural(count, noun)
+            for count, noun in (
+                (self.spans, "span"),
+                (self.logs, "log record"),
+                (self.records, "record"),
+                (self.texts, "text line"),
+            )
+            if count
+        ]
+        return (
+            ", ".join(parts[:-1]) + " and " + parts[-1]
+            if len(parts) > 1
+            else (parts[0] if parts else "nothing")
+        )
 
 
 AllowItem = str | re.Pattern[str] | Callable[[Finding], bool]
@@ -1099,9 +1144,7 @@ class _Scanner:
         """``text`` with any personal data in it masked, for use in a location."""
         cached = self._labels.get(text)
         if cached is None:
-            cached = self._labels[text] = mask_pii(
-                text, detectors=self.detectors, canary=self.canary
-            )
+            cached = self._labels[text] = _mask_text(text, self.detectors, self.canary)
         return cached
 
     # -- text
@@ -1217,7 +1260,10 @@ class _Scanner:
     # -- records
 
     def record(self, record: Mapping[str, Any], where: str) -> None:
-        self.counts.records += 1
+        if where.startswith("log "):
+            self.counts.logs += 1
+        else:
+            self.counts.records += 1
         self.mapping(record, where, "field")
 
     def records(self, records: Iterable[Any], name: str = "record") -> None:
@@ -1331,7 +1377,9 @@ def _resolve_detectors(detectors: Iterable[Detector | str] | None) -> list[Detec
                     "or a detector object"
                 )
             resolved.append(by_name[detector])
-        elif isinstance(detector, Detector):
+        elif isinstance(getattr(detector, "name", None), str) and callable(
+            getattr(detector, "find", None)
+        ):
             resolved.append(detector)
         else:
             raise TypeError(
@@ -1346,7 +1394,6 @@ def mask_pii(
     *,
     detectors: Iterable[Detector | str] | None = None,
     canaries: Iterable[str] = (),
-    canary: CanaryDetector | None = None,
 ) -> str:
     """``text`` with every finding replaced by its masked form.
 
@@ -1354,14 +1401,16 @@ def mask_pii(
         >>> mask_pii("GET /users/jane.doe@example.com")
         'GET /users/ja***@***.com'
     """
-    found = _resolve_detectors(detectors)
-    canary_detector = canary or (CanaryDetector(canaries) if canaries else None)
-    if canary_detector is not None:
-        found = [*found, canary_detector]
+    canary_list = [canaries] if isinstance(canaries, str) else list(canaries)
+    canary = CanaryDetector(canary_list) if canary_list else None
+    return _mask_text(text, _resolve_detectors(detectors), canary)
+
+
+def _mask_text(text: str, detectors: Sequence[Detector], canary: CanaryDetector | None) -> str:
     blanked = _blank_safe_shapes(text)
-    spans: list[Finding] = []
-    for detector in found:
-        spans.extend(detector.find(blanked if detector is not canary_detector else text))
+    spans = [finding for detector in detectors for finding in detector.find(blanked)]
+    if canary is not None:
+        spans.extend(canary.find(text))
     result, cursor = [], 0
     for finding in sorted(spans, key=lambda f: (f.start, -f.end)):
         if finding.start < cursor:
@@ -1436,6 +1485,7 @@ def assert_no_pii(
         personal data found: 1 finding in 1 record scanned
           $.note: email 'ja***@***.com'
     """
+    __tracebackhide__ = True
     scanner = _scan(source, detectors, canaries, allow)
     if scanner.findings:
         raise PIIFound(_failure_message(scanner), scanner.findings)
@@ -1453,7 +1503,7 @@ def _failure_message(scanner: _Scanner) -> str:
         lines.append(f"  \u2026 and {count - _MAX_LISTED} more")
     names = ", ".join(detector.name for detector in scanner.detectors)
     if scanner.canary is not None:
-        names += f", canary ({len(scanner.canary.canaries)} values)"
+        names += f", canary ({_plural(len(scanner.canary.canaries), 'value')})"
     lines.append(f"Detectors: {names}. Values are masked.")
     lines.append(
         "Redact these values before they leave the process, or accept a known value "

@@ -73,7 +73,6 @@ _SIMPLE_ATTRIBUTE = re.compile(
 )
 
 
-
 # --------------------------------------------------------------------------- sources
 
 
@@ -368,8 +367,6 @@ class TreeSyntaxError(ValueError):
 @dataclass
 class _Draft:
     name: str
-    line: int
-    column: int
     kind: str | None = None
     status: str | None = None
     description: str | None = None
@@ -531,6 +528,7 @@ class _Line:
         return tuple(items)
 
     def attribute(self, into: dict[str, Any]) -> None:
+        self.skip_spaces()
         start = self.pos
         simple = _SIMPLE_ATTRIBUTE.match(self.text, start)
         value: Any
@@ -651,7 +649,14 @@ def _detail(cursor: _Line, last: _Draft | None) -> None:
         raise cursor.fail(
             "expected a span at the start of the line; child spans start with ├── or └──"
         )
-    cursor.attribute(last.attributes)
+    try:
+        cursor.attribute(last.attributes)
+    except TreeSyntaxError as error:
+        raise cursor.fail(
+            f"{error.reason} (an indented line holds one attribute of the span above,"
+            " key=value; child spans start with ├── or └──)",
+            error.column - cursor.offset - 1,
+        ) from None
     cursor.skip_spaces()
     if cursor.peek() == ",":
         cursor.pos += 1
@@ -702,6 +707,15 @@ def parse_tree(text: str) -> list[SpanPattern | EllipsisType]:
         >>> patterns[0]
         span("POST /chat", span("agent.route", attributes={"route.mode": "htn"}), kind="SERVER")
     """
+    __tracebackhide__ = True
+    try:
+        return _parse(text)
+    except TreeSyntaxError as error:
+        # The parser's own frames say nothing to the user; the message points.
+        raise error.with_traceback(None) from None
+
+
+def _parse(text: str) -> list[SpanPattern | EllipsisType]:
     raw_lines = [line.rstrip("\r") for line in text.split("\n")]
     indent = _dedent(raw_lines)
     roots: list[_Draft | EllipsisType] = []
@@ -732,7 +746,7 @@ def parse_tree(text: str) -> list[SpanPattern | EllipsisType]:
         item: _Draft | EllipsisType = ...
         last = None
         if not _is_ellipsis(cursor.text):
-            last = item = _Draft(name=cursor.name(), line=number, column=cursor.offset + 1)
+            last = item = _Draft(name=cursor.name())
             _head(cursor, last)
         siblings.append(item)
         stack.append((column, item))

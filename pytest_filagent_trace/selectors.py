@@ -375,7 +375,13 @@ class Selector:
     @classmethod
     def parse(cls, text: str) -> Selector:
         """Parse ``text``; raises :class:`SelectorError` pointing at the column."""
-        return cls(text, _Parser(text).parse())
+        __tracebackhide__ = True
+        try:
+            chains = _Parser(text).parse()
+        except SelectorError as error:
+            # The parser's own frames say nothing to the user; the message points.
+            raise error.with_traceback(None) from None
+        return cls(text, chains)
 
     def matches(self, node: SpanNode) -> bool:
         """True when ``node`` is selected (its ancestors are checked too)."""
@@ -402,5 +408,6 @@ def select(source: Any, selector: str | Selector) -> list[SpanNode]:
         >>> [node.name for node in nodes]  # doctest: +SKIP
         ['tool.execute.calculator']
     """
+    __tracebackhide__ = True
     compiled = selector if isinstance(selector, Selector) else Selector.parse(selector)
     return compiled.select(source)

@@ -28,6 +28,7 @@ import gc
 import os
 import re
 import socket
+import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ATTRIBUTE_MASKS",
     "DEFAULT_SNAPSHOT_DIR",
+    "SNAPSHOT_WIDTH",
     "SnapshotOptions",
     "TraceSnapshotAssertion",
     "TraceSnapshotExtension",
@@ -63,6 +65,12 @@ __all__ = [
 
 DEFAULT_SNAPSHOT_DIR = "snapshots"
 """Directory, relative to pytest's rootdir, that holds trace snapshots by default."""
+
+SNAPSHOT_WIDTH = 100
+"""Line width of snapshot files; wider lines put their attributes on lines of their own.
+
+Fixed here rather than taken from the renderer's default, so that a change of the terminal
+default never rewrites every snapshot."""
 
 Order = Literal["canonical", "start"]
 AttributeReplacement = str | Callable[[Any], Any]
@@ -89,15 +97,15 @@ so a snapshot still pins that it is there.
 """
 
 # Private-use characters delimit volatile tokens inside values between the two passes of
-# normalization; they cannot come from a span because the first pass owns them.
+# normalization. Span text practically never holds them; if it did, a well-formed token in
+# it would only be numbered like one of ours.
 _TOKEN_OPEN, _TOKEN_SEP, _TOKEN_CLOSE = "\ue000", "\ue001", "\ue002"
 _TOKEN = re.compile(f"{_TOKEN_OPEN}([a-z0-9]+){_TOKEN_SEP}([^{_TOKEN_CLOSE}]*){_TOKEN_CLOSE}")
 _ORDER_VALUES = ("canonical", "start")
-# What canonical order compares for a value: a type tag, then a value of that type only
-# (strings with volatile parts hidden, numbers as numbers so 2 sorts before 10).
-_Form = tuple[str, Any]
-# A string after the first pass: (tokenized, sort form, whether it holds tokens).
-_Text = tuple[str, _Form, bool]
+# A string after the first pass: (tokenized, sort form, whether it holds tokens). Sort
+# forms are strings so canonical order compares at C speed: a type letter, then the
+# value with volatile parts hidden (numbers encoded so that 2 sorts before 10).
+_Text = tuple[str, str, bool]
 
 
 # --------------------------------------------------------------------------- options
@@ -267,12 +275,13 @@ def _path_literals(rootdir: str | None) -> list[tuple[str, str]]:
 # Each pattern starts with a literal or a character class, so the regex engine can skip
 # ahead to candidates instead of trying every alternative at every position; boundaries
 # are checked on the few candidates in Python.
-_HEX_RUN = re.compile(r"[0-9A-Fa-f][0-9A-Fa-f-]{15,}")
+_HEX_RUN = re.compile(r"[0-9A-Fa-f][0-9A-Fa-f-]{14,}[0-9A-Fa-f]")
 _HEX_ID = re.compile(r"[0-9A-Fa-f]{16,}")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _PORT = re.compile(r":\d{1,5}(?!\d)")
 _HOST_TAIL = re.compile(r"(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])\Z")
-_URL_HOST = re.compile(r"[A-Za-z0-9.-]+\Z")
+# A URL's host, also once a mask replaced it (``//<loopback>:8000``).
+_URL_HOST = re.compile(r"[A-Za-z0-9.<>_-]+\Z")
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _HOST_CHARS = _ALNUM | {".", "-"}
 
@@ -291,6 +300,7 @@ class _ValueNormalizer:
     default_masks: bool
     paths: re.Pattern[str] | None
     path_labels: dict[str, str]
+    path_prefixes: tuple[str, ...]
     hostnames: re.Pattern[str] | None
     hostname_set: frozenset[str]
     cache: dict[str, _Text] = field(default_factory=dict)
@@ -300,12 +310,16 @@ class _ValueNormalizer:
         cls, options: SnapshotOptions, trace_ids: frozenset[str], span_ids: frozenset[str]
     ) -> _ValueNormalizer:
         literals = _path_literals(options.rootdir) if options.default_masks else []
-        temp = re.escape(tempfile.gettempdir().rstrip(os.sep))
+        temp_dir = tempfile.gettempdir().rstrip(os.sep)
+        temp = re.escape(temp_dir)
         path_parts = [
-            *(f"{re.escape(path)}(?![\\w.-])" for path, _ in literals),
+            # Literals first: a rootdir inside the temporary directory (pytester) wins.
+            "(?P<literal>(?:" + "|".join(re.escape(path) for path, _ in literals) + "))(?![\\w.-])"
+            if literals
+            else None,
             # pytest's tmp_path: <tmp>/pytest-of-<user>/pytest-<n>/<test name><k>
-            rf"{temp}/pytest-of-[^/\s'\"]+/pytest-\d+/[^/\s'\"]+",
-            rf"{temp}/[^/\s'\"]+",
+            rf"(?P<tmp_path>{temp}/pytest-of-[^/\s'\"]+/pytest-\d+/[^/\s'\"]+)",
+            rf"(?P<tmp>{temp}/[^/\s'\"]+)",
         ]
         names = _hostnames() if options.default_masks else ()
         return cls(
@@ -313,8 +327,13 @@ class _ValueNormalizer:
             span_ids=span_ids,
             user_masks=options.value_masks,
             default_masks=options.default_masks,
-            paths=re.compile("|".join(path_parts)) if options.default_masks else None,
+            paths=(
+                re.compile("|".join(part for part in path_parts if part))
+                if options.default_masks
+                else None
+            ),
             path_labels=dict(literals),
+            path_prefixes=(temp_dir + "/", *(path for path, _ in literals)),
             hostnames=(
                 re.compile("//(" + "|".join(map(re.escape, names)) + r")(?![\w.-])")
                 if names
@@ -333,41 +352,41 @@ class _ValueNormalizer:
         if self.default_masks:
             result = self._builtin(result)
         if _TOKEN_OPEN in result:
-            cached = (result, ("s", _TOKEN.sub(_kind_only, result)), True)
+            cached = (result, "s" + _TOKEN.sub(_kind_only, result), True)
         else:
-            cached = (result, ("s", result), False)
+            cached = (result, "s" + result, False)
         self.cache[text] = cached
         return cached
 
     def _builtin(self, text: str) -> str:
-        if "/" in text and self.paths is not None:
+        # Substring checks first: most values hold no path, port or host name at all.
+        if self.paths is not None and any(prefix in text for prefix in self.path_prefixes):
             text = self.paths.sub(self._path, text)
         text = _HEX_RUN.sub(self._hex_run, text)
         if ":" in text:
             text = _PORT.sub(self._port, text)
-        if self.hostnames is not None and "//" in text:
+        if self.hostnames is not None and any(name in text for name in self.hostname_set):
             text = self.hostnames.sub("//<host>", text)
         return text
 
     def _path(self, match: re.Match[str]) -> str:
-        raw = match.group()
-        label = self.path_labels.get(raw)
-        if label is not None:
-            return label
-        return "<tmp>" if raw.count("/") < 4 or "/pytest-of-" not in raw else "<tmp_path>"
+        if match.lastgroup == "literal":
+            return self.path_labels[match.group()]
+        return f"<{match.lastgroup}>"
 
     def _hex_run(self, match: re.Match[str]) -> str:
         raw, start, end = match.group(), match.start(), match.end()
         text = match.string
         if (start and text[start - 1] in _ALNUM) or (end < len(text) and text[end] in _ALNUM):
             return raw
-        lowered = raw.lower()
-        if len(raw) == 36 and _UUID.fullmatch(lowered):
-            return _token("uuid", lowered)
-        return _HEX_ID.sub(self._hex_id, lowered) if "-" in raw else self._hex_id(lowered)
+        if len(raw) == 36 and _UUID.fullmatch(raw.lower()):
+            return _token("uuid", raw.lower())
+        # A run with dashes that is no UUID (a traceparent, a date) keeps its other parts.
+        return _HEX_ID.sub(self._hex_id, raw) if "-" in raw else self._hex_id(raw)
 
     def _hex_id(self, match: re.Match[str] | str) -> str:
-        lowered = match if isinstance(match, str) else match.group()
+        # Ids compare lowercase: an X-Trace-ID echoed in capitals is the same trace.
+        lowered = (match if isinstance(match, str) else match.group()).lower()
         if lowered in self.trace_ids:
             return _token("trace", lowered)
         if lowered in self.span_ids:
@@ -378,14 +397,14 @@ class _ValueNormalizer:
         # Only a port after a host: an IP literal, localhost or a URL's host, never the
         # colon of "12:30" or "key: 42".
         before = match.string[: match.start()]
+        slashes = before.rfind("//")
+        if slashes >= 0 and _URL_HOST.match(before, slashes + 2):
+            return ":<port>"
         tail = _HOST_TAIL.search(before[-48:])
         if tail is not None:
             start = len(before) - len(tail.group())
             if start == 0 or before[start - 1] not in _HOST_CHARS:
                 return ":<port>"
-        slashes = before.rfind("//")
-        if slashes >= 0 and _URL_HOST.match(before, slashes + 2):
-            return ":<port>"
         return match.group()
 
 
@@ -438,7 +457,15 @@ class _AttributeRules:
 # ----------------------------------------------------------------------- tree passes
 
 
-_Line = tuple[Any, ...]  # what canonical order compares for one span, volatile values hidden
+def _number_form(value: float) -> str:
+    """A string that sorts like the number: 2 before 10, -3 before 1, 1 == 1.0."""
+    if isinstance(value, int) and not -(2**53) <= value <= 2**53:
+        return f"n~{value!r}"  # beyond exact floats: rare enough to sort by text
+    if value != value:  # noqa: PLR0124 - NaN is the one value not equal to itself
+        return "n~nan"
+    bits = struct.unpack(">Q", struct.pack(">d", float(value)))[0]
+    # IEEE 754 doubles order like their bits once negatives are flipped.
+    return f"n{bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | 1 << 63:016x}"
 
 
 class _FirstPass:
@@ -452,9 +479,10 @@ class _FirstPass:
         self.values = values
         self.rules = rules
         self.copies: list[SpanNode] = []
-        self.lines: list[_Line] = []
+        self.lines: list[str] = []
         self.tokens: list[tuple[bool, tuple[str, ...]] | None] = []
         self.depths: list[int] = []
+        self.starts: list[int] = []
         self.kids: list[list[int]] = []
         self.ranks: list[int] = []
 
@@ -469,62 +497,69 @@ class _FirstPass:
             for child in source.children:
                 child_index = self._add(child, depth, parent)
                 kids.append(child_index)
+                parent.children.append(self.copies[child_index])
                 if child.children:
                     stack.append((child, child_index))
         return root_index
 
-    def value(self, value: Any) -> tuple[Any, _Form, bool]:
+    def value(self, value: Any) -> tuple[Any, str, bool]:
         """(tokenized value, sort form, whether it holds tokens)."""
         if isinstance(value, str):
             return self.values.cache.get(value) or self.values(value)
         if isinstance(value, bool):
-            return value, ("b", value), False
+            return value, "b1" if value else "b0", False
         if isinstance(value, (int, float)):
-            return value, ("n", value), False
+            return value, _number_form(value), False
         if isinstance(value, tuple):
             items = [self.value(item) for item in value]
             return (
                 tuple(item[0] for item in items),
-                ("t", tuple(item[1] for item in items)),
+                "t" + "\x1c".join(item[1] for item in items),
                 any(item[2] for item in items),
             )
-        return value, ("z", repr(value)), False
+        return value, "z" + repr(value), False
 
     def attributes(
         self, attributes: Mapping[str, Any], *, event: bool
-    ) -> tuple[dict[str, Any], tuple[Any, ...], tuple[str, ...]]:
+    ) -> tuple[dict[str, Any], str, tuple[str, ...]]:
         """(masked attributes, their sort line, names of those holding tokens)."""
         result: dict[str, Any] = {}
-        line: list[Any] = []
+        line: list[str] = []
         tokens: list[str] = []
         known = self.rules.event_rules if event else self.rules.span_rules
+        texts = self.values.cache
         for name in sorted(attributes):
             keep, replacement = known.get(name) or self.rules.decide(name, event=event)
             if not keep:
                 continue
             if replacement is None:
-                value, form, has_tokens = self.value(attributes[name])
+                raw = attributes[name]
+                # Strings are most values and most repeat: the cache lookup is inlined.
+                value, form, has_tokens = (
+                    (texts.get(raw) or self.values(raw)) if type(raw) is str else self.value(raw)
+                )
                 if has_tokens:
                     tokens.append(name)
             elif isinstance(replacement, str):
-                value, form = replacement, ("s", replacement)
+                value, form = replacement, "s" + replacement
             else:
                 value = replacement(attributes[name])
                 form = self.value(value)[1]
             result[name] = value
             line += (name, form)
-        return result, tuple(line), tuple(tokens)
+        return result, "\x1d".join(line), tuple(tokens)
 
     def _add(self, node: SpanNode, depth: int, parent: SpanNode | None) -> int:
         name, name_form, text_tokens = self.value(node.name)
-        description, description_form = node.status_description, ("s", "")
+        description, description_form = node.status_description, ""
         if description:
             description, description_form, has_tokens = self.value(description)
             text_tokens = text_tokens or has_tokens
         attributes, attributes_line, tokens = self.attributes(node.attributes, event=False)
         events: list[SpanEvent] = []
-        # Name first: canonical order reads "by name, then attributes".
-        line: list[Any] = [name_form, node.kind, node.status, description_form, attributes_line]
+        # Name first: canonical order reads "by name, then attributes". Control
+        # characters separate the fields, so a shorter field sorts first.
+        line = "\x1f".join((name_form, node.kind, node.status, description_form, attributes_line))
         for event in node.events:
             event_name, event_form, name_tokens = self.value(event.name)
             event_attributes, event_line, event_tokens = self.attributes(
@@ -532,7 +567,7 @@ class _FirstPass:
             )
             text_tokens = text_tokens or name_tokens or bool(event_tokens)
             events.append(SpanEvent(event_name, event_attributes, 0))
-            line += (event_form, event_line)
+            line += f"\x1f{event_form}\x1d{event_line}"
         self.copies.append(
             SpanNode(
                 name,
@@ -544,8 +579,8 @@ class _FirstPass:
                 node.trace_id,
                 node.span_id,
                 node.parent_span_id,
-                node.start_time,
-                node.end_time,
+                0,
+                0,
                 {},
                 node.scope,
                 [],
@@ -553,7 +588,8 @@ class _FirstPass:
                 node.orphan,
             )
         )
-        self.lines.append(tuple(line))
+        self.starts.append(node.start_time)
+        self.lines.append(line)
         # The second pass relabels only what holds tokens; None means nothing does.
         self.tokens.append((text_tokens, tokens) if text_tokens or tokens else None)
         self.depths.append(depth)
@@ -585,19 +621,13 @@ class _FirstPass:
                     # Stable: look-alike siblings stay in start order, which only decides
                     # which of them gets the lower ordinal.
                     kids.sort(key=ranks.__getitem__)
+                    self.copies[index].children = [self.copies[kid] for kid in kids]
                 # Orphans sort after true roots; below the roots the flag is always false.
                 orphan = 1 if depth == 0 and self.copies[index].orphan else 0
                 keys.append((orphan, line_ids[lines[index]], *[ranks[kid] for kid in kids]))
             level_ranks = {key: rank for rank, key in enumerate(sorted(set(keys)))}
             for index, key in zip(level, keys, strict=True):
                 ranks[index] = level_ranks[key]
-
-    def preorder(self, root: int) -> Iterator[int]:
-        stack = [root]
-        while stack:
-            index = stack.pop()
-            yield index
-            stack.extend(reversed(self.kids[index]))
 
 
 @dataclass
@@ -760,7 +790,7 @@ def _normalize(
         traces.sort(
             key=lambda trace: (
                 tuple((first.copies[root].orphan, first.ranks[root]) for root in trace[1]),
-                min((first.copies[root].start_time for root in trace[1]), default=0),
+                min((first.starts[root] for root in trace[1]), default=0),
             )
         )
     return _second_pass(first, traces)
@@ -772,42 +802,42 @@ def _second_pass(first: _FirstPass, traces: list[tuple[str, list[int]]]) -> list
     order: list[int] = []
     # Structural ordinals first: ids are numbered by where their span sits in the final
     # tree, never by when they were seen in an attribute.
+    spans = ordinals.spans
     for trace_id, roots in traces:
         ordinals.traces.setdefault(trace_id, len(ordinals.traces) + 1)
-        for root in roots:
-            for index in first.preorder(root):
-                order.append(index)
-                ordinals.spans.setdefault(copies[index].span_id, len(ordinals.spans) + 1)
+        stack = roots[::-1]
+        while stack:  # pre-order: the order the rendered tree is read in
+            index = stack.pop()
+            order.append(index)
+            spans.setdefault(copies[index].span_id, len(spans) + 1)
+            stack += reversed(kids[index])
     for _, roots in traces:
         for root in roots:
             parent_id = copies[root].parent_span_id
             if parent_id is not None:
-                ordinals.spans.setdefault(parent_id, len(ordinals.spans) + 1)
+                spans.setdefault(parent_id, len(spans) + 1)
 
     trace_labels = {trace_id: f"<trace#{number}>" for trace_id, number in ordinals.traces.items()}
-    span_labels = {span_id: f"<span#{number}>" for span_id, number in ordinals.spans.items()}
+    span_labels = {span_id: f"<span#{number}>" for span_id, number in spans.items()}
+    all_tokens = first.tokens
     for index in order:
         copy = copies[index]
         copy.trace_id = trace_labels[copy.trace_id]
         copy.span_id = span_labels[copy.span_id]
         if copy.parent_span_id is not None:
             copy.parent_span_id = span_labels[copy.parent_span_id]
-        copy.start_time = copy.end_time = 0
-        if kids[index]:
-            copy.children = [copies[kid] for kid in kids[index]]
-        tokens = first.tokens[index]
+        tokens = all_tokens[index]
         if tokens is not None:
-            _relabel(copy, ordinals, *tokens)
+            _relabel(copy, ordinals, tokens)
     return [
         SpanTree(trace_id=trace_labels[trace_id], roots=[copies[root] for root in roots])
         for trace_id, roots in traces
     ]
 
 
-def _relabel(
-    copy: SpanNode, ordinals: _Ordinals, texts: bool, attribute_names: tuple[str, ...]
-) -> None:
+def _relabel(copy: SpanNode, ordinals: _Ordinals, tokens: tuple[bool, tuple[str, ...]]) -> None:
     # The copy and its dicts were made by the first pass, so they are changed in place.
+    texts, attribute_names = tokens
     attributes = copy.attributes
     for name in attribute_names:
         attributes[name] = ordinals.value(attributes[name])
@@ -842,7 +872,7 @@ def serialize_traces(data: object, options: SnapshotOptions | None = None) -> st
         trees = _normalize(groups, options or SnapshotOptions())
         if not trees:
             return "(no spans)\n"
-        return render_tree(trees) + "\n"
+        return render_tree(trees, width=SNAPSHOT_WIDTH) + "\n"
 
 
 # ------------------------------------------------------------------- syrupy extension
@@ -1156,7 +1186,13 @@ def trace_snapshot_options(request: pytest.FixtureRequest) -> SnapshotOptions:
         ... def trace_snapshot_options(trace_snapshot_options):
         ...     return trace_snapshot_options.with_masks({"tenant.id": "<tenant>"})
     """
-    return options_from_config(request.config)
+    try:
+        return options_from_config(request.config)
+    except pytest.UsageError as error:
+        problem = str(error)
+    # The plugin validates these options at start-up; this only runs when the fixture is
+    # used without it, and still names the file and option instead of a traceback.
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture

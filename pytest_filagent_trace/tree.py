@@ -179,6 +179,7 @@ class SpanTree:
 
         Example:
             >>> nodes = tree.find("tool.*", attributes={"tool.execution.success": False})
+            ... # doctest: +SKIP
             >>> [node.name for node in nodes]  # doctest: +SKIP
             ['tool.execute.calculator']
         """

@@ -28,7 +28,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, unquote_plus
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
@@ -186,6 +186,10 @@ class PrivacyConfig(BaseModel):
             raise ValueError(
                 f"expected a mask whose only placeholder is '{{kind}}', found {value!r}"
             )
+        try:
+            value.format(kind="kind")
+        except (IndexError, KeyError, ValueError) as exc:
+            raise ValueError(f"expected a valid format string, found {value!r}: {exc}") from exc
         if any(ch.isdigit() for ch in value) or "@" in value:
             # A mask with digits or '@' could itself look like personal data to a scanner.
             raise ValueError(f"expected a mask without digits or '@', found {value!r}")
@@ -440,29 +444,24 @@ class Redactor:
         if not self.config.keep_query_param_names:
             return query if self.is_mask(query) else self.mask("query")
         parts = re.split(r"([&;])", query)
-        for index in range(0, len(parts), 2):
-            name, has_value, value = parts[index].partition("=")
-            if not has_value:
-                parts[index] = self._redact_plain(unquote(name)) if "%" in name else name
-                if parts[index] != name or not name:
-                    continue
-                parts[index] = self._redact_plain(name)
-                continue
-            clean_name = self._redact_plain(unquote(name))
-            if clean_name != unquote(name):
-                name = clean_name
-            if not value or self.is_mask(value):
-                pass
-            elif unquote(name).lower().replace(
-                "_", "-"
-            ) in self._allowed_query and not self.is_sensitive_key(unquote(name)):
-                decoded = unquote(value.replace("+", " "))
-                if self._redact_plain(decoded) != decoded:
-                    value = self.mask("query")
-            else:
-                value = self.mask("query")
-            parts[index] = f"{name}={value}"
+        parts[::2] = [self._scrub_parameter(part) for part in parts[::2]]
         return "".join(parts)
+
+    def _scrub_parameter(self, parameter: str) -> str:
+        name, has_value, value = parameter.partition("=")
+        plain_name = unquote_plus(name)
+        # Names are kept, unless one holds personal data itself ("?jane@example.com").
+        redacted_name = self._redact_plain(plain_name)
+        if redacted_name != plain_name:
+            name = redacted_name
+        if not value or self.is_mask(value):
+            return name + has_value + value
+        allowed = plain_name.lower().replace("_", "-") in self._allowed_query
+        if allowed and not self.is_sensitive_key(plain_name):
+            plain_value = unquote_plus(value)
+            if self._redact_plain(plain_value) == plain_value:
+                return f"{name}={value}"
+        return f"{name}={self.mask('query')}"
 
     def _redact_key_values(self, text: str) -> str:
         pattern = key_value_pattern()

@@ -214,16 +214,26 @@ def _iban_ok(match: re.Match[str]) -> bool:
 # Phones need separators or a leading '+': ten bare digits are also epoch seconds.
 _PHONE = re.compile(
     r"(?<![\w+-])(?:"
-    r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}"  # international, +country
+    r"\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}"  # international, +country
     r"|(?:1[ .-])?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}"  # North American
     r"|0[1-9](?:[ .-]\d{2}){4}"  # European national format
     r")(?![\w-])(?!\.\d)"
 )
 
 
+_TIME_BEFORE = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?[ \t]*$")
+
+
 def _phone_ok(match: re.Match[str]) -> bool:
-    digits = re.sub(r"\D", "", match.group(0))
-    return 8 <= len(digits) <= 15
+    text = match.group(0)
+    digits = re.sub(r"\D", "", text)
+    if not 8 <= len(digits) <= 15:
+        return False
+    if text.startswith("+") and _TIME_BEFORE.search(match.string, 0, match.start()):
+        # "00:00:00 +1000 1.2.3" is a UTC offset then a version, not a phone number.
+        return False
+    # Dots mixed with spaces are version numbers next to other numbers, not a phone layout.
+    return not ("." in text and " " in text)
 
 
 _IPV4 = re.compile(
@@ -283,7 +293,8 @@ _API_KEY = re.compile(
 
 def _api_key_ok(match: re.Match[str]) -> bool:
     text = match.group(0)
-    return text.startswith("-----") or any(ch.isdigit() for ch in text)
+    # "sk-" also starts words ("sk-learn_model_selection"); real keys carry digits.
+    return not text.startswith("sk-") or any(ch.isdigit() for ch in text)
 
 
 _URL_CREDENTIALS = re.compile(

@@ -32,7 +32,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -90,6 +90,9 @@ def untraced_url_patterns(paths: Sequence[str]) -> str:
     return ",".join(f"^[a-z]+://[^/]*{re.escape(path)}$" for path in paths)
 
 
+SEMCONV_OPT_IN = "OTEL_SEMCONV_STABILITY_OPT_IN"
+
+
 class TelemetryManager:
     """FilAgent's telemetry for one app: provider, tracers, instrumentation, counters.
 
@@ -144,6 +147,7 @@ class TelemetryManager:
             )
             self._owns_provider = True
         install_w3c_propagators()
+        opt_in_stable_http_semconv()
 
     # --- state -----------------------------------------------------------------
 
@@ -287,6 +291,21 @@ class TelemetryManager:
 
 
 _warned_ephemeral_secret = False
+
+
+def opt_in_stable_http_semconv(env: MutableMapping[str, str] | None = None) -> None:
+    """Make the HTTP instrumentations emit the stable HTTP semantic conventions.
+
+    The instrumentations still default to the old attribute names
+    (``http.method``, ``http.status_code``); FilAgent's contract uses the stable
+    ones (``http.request.method``, ``http.response.status_code``). A user's own
+    ``OTEL_SEMCONV_STABILITY_OPT_IN`` choice for HTTP (``http`` or ``http/dup``)
+    is kept; other opt-ins in the variable are preserved.
+    """
+    target = os.environ if env is None else env
+    current = [item.strip() for item in target.get(SEMCONV_OPT_IN, "").split(",") if item.strip()]
+    if not any(item in ("http", "http/dup") for item in current):
+        target[SEMCONV_OPT_IN] = ",".join([*current, "http"])
 
 
 def _build_redactor(config: TelemetryConfig) -> Redactor:

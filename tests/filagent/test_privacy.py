@@ -27,7 +27,7 @@ from opentelemetry.sdk.trace import (
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, StatusCode
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from filagent.telemetry import names
 from filagent.telemetry.privacy import (
@@ -90,7 +90,7 @@ def test_config_rejects_unknown_detector_toggle() -> None:
 
 def test_config_rejects_short_secret_without_echoing_it() -> None:
     with pytest.raises(ValidationError, match="at least 16 characters, found 7") as error:
-        PrivacyConfig(user_id_hmac_secret="hunter2")
+        PrivacyConfig.model_validate({"user_id_hmac_secret": "hunter2"})
     assert "hunter2" not in str(error.value)
 
 
@@ -104,6 +104,11 @@ def test_config_rejects_mask_that_looks_like_personal_data() -> None:
         PrivacyConfig(mask="<0000-{kind}>")
 
 
+def test_config_rejects_mask_that_is_not_a_format_string() -> None:
+    with pytest.raises(ValidationError, match="expected a valid format string"):
+        PrivacyConfig(mask="[{kind}}")
+
+
 def test_config_rejects_extra_pattern_that_does_not_compile() -> None:
     with pytest.raises(ValidationError, match="expected a Python regular expression"):
         PrivacyConfig.model_validate({"extra_patterns": [{"name": "ticket", "pattern": "T-("}]})
@@ -115,7 +120,7 @@ def test_config_rejects_extra_pattern_matching_empty_text() -> None:
 
 
 def test_secret_from_config_wins_over_environment() -> None:
-    secret, source = PrivacyConfig(user_id_hmac_secret=SECRET).resolve_secret(
+    secret, source = PrivacyConfig(user_id_hmac_secret=SecretStr(SECRET)).resolve_secret(
         {USER_ID_SECRET_ENV: "from-the-environment-1234"}
     )
     assert (secret, source) == (SECRET.encode(), "config")
@@ -279,7 +284,10 @@ def test_loopback_addresses_masked_when_configured(redactor: Redactor) -> None:
 
 
 def test_jwt_is_masked(redactor: Redactor) -> None:
-    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+    jwt = (
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0"
+        ".dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+    )
     assert redactor.redact_text(f"token {jwt}") == "token [REDACTED:jwt]"
 
 
@@ -559,6 +567,12 @@ def test_sensitive_query_param_is_masked_even_when_allowed() -> None:
     assert custom.redact_url("/cb?token=abc") == "/cb?token=[REDACTED:query]"
 
 
+def test_query_parameter_name_holding_personal_data_is_masked(redactor: Redactor) -> None:
+    assert redactor.redact_url("/unsubscribe?jane%40example.com") == (
+        "/unsubscribe?[REDACTED:email]"
+    )
+
+
 def test_fragment_parameters_are_masked(redactor: Redactor) -> None:
     assert redactor.redact_url("https://x.io/cb#access_token=abc&state=1") == (
         "https://x.io/cb#access_token=[REDACTED:query]&state=[REDACTED:query]"
@@ -664,7 +678,9 @@ def test_message_content_attributes_are_dropped_by_default(redactor: Redactor) -
 
 
 def test_message_content_is_kept_redacted_when_capture_is_on() -> None:
-    capturing = Redactor(PrivacyConfig(user_id_hmac_secret=SECRET), capture_message_content=True)
+    capturing = Redactor(
+        PrivacyConfig(user_id_hmac_secret=SecretStr(SECRET)), capture_message_content=True
+    )
     attributes = {"gen_ai.input.messages": '[{"content": "mail a@b.io"}]'}
     assert capturing.redact_attributes(attributes) == {
         "gen_ai.input.messages": '[{"content": "mail [REDACTED:email]"}]'
@@ -778,7 +794,7 @@ def test_exception_event_message_and_stacktrace_are_redacted(pipeline: Pipeline)
 
 def test_status_description_of_escaped_exception_is_redacted(pipeline: Pipeline) -> None:
     with (
-        pytest.raises(ValueError, match="a@b.com"),
+        pytest.raises(ValueError, match=r"a@b\.com"),
         pipeline.tracer.start_as_current_span("work"),
     ):
         raise ValueError("mail me at a@b.com")
@@ -864,7 +880,7 @@ def test_failed_redaction_drops_the_span_content_and_logs_no_data(
         def redact_attributes(self, attributes: Any) -> dict[str, Any]:
             raise RuntimeError("boom a@b.io")
 
-    built = Pipeline(Broken(PrivacyConfig(user_id_hmac_secret=SECRET)))
+    built = Pipeline(Broken(PrivacyConfig(user_id_hmac_secret=SecretStr(SECRET))))
     with (
         caplog.at_level(logging.ERROR, logger="filagent.telemetry.privacy"),
         built.tracer.start_as_current_span("GET /u/a@b.io", attributes={"m": "a@b.io"}) as span,

@@ -2,8 +2,9 @@
 
 The oracle is deliberately simpler than the redactor: a generated canary (an
 e-mail, a card number, ...) is inserted into arbitrary text, JSON or a URL, and
-the exact canary text must not appear in the output more often than the
-surrounding random text already contained it.
+its secret part must not appear in the output, outside masks, more often than
+the input without its canaries already contained it (random filler may hold
+the same characters by chance).
 
 Profiles come from ``tests/conftest.py``: ``quick`` in ``make test``, and
 ``HYPOTHESIS_PROFILE=fuzz`` (10,000 cases per property) in ``make fuzz``, which
@@ -15,6 +16,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import json
+import re
 import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -24,13 +26,16 @@ from urllib.parse import quote, quote_plus
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
 from filagent.telemetry.privacy import PrivacyConfig, Redactor
 from filagent.telemetry.privacy_detectors import luhn_valid
 
 pytestmark = pytest.mark.fuzz
 
-REDACTOR = Redactor(PrivacyConfig(user_id_hmac_secret="property-secret-0123456789"), env={})
+REDACTOR = Redactor(
+    PrivacyConfig(user_id_hmac_secret=SecretStr("property-secret-0123456789")), env={}
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,9 @@ def luhn_complete(body: str) -> str:
 def emails(draw: st.DrawFn) -> Canary:
     local = draw(st.from_regex(r"[a-z0-9]([a-z0-9._+-]{0,15}[a-z0-9])?", fullmatch=True))
     assume(".." not in local)
-    labels = draw(st.lists(st.from_regex(r"[a-z0-9]{1,10}", fullmatch=True), min_size=1, max_size=3))
+    labels = draw(
+        st.lists(st.from_regex(r"[a-z0-9]{1,10}", fullmatch=True), min_size=1, max_size=3)
+    )
     tld = draw(st.from_regex(r"[a-z]{2,6}", fullmatch=True))
     address = f"{local}@{'.'.join(labels)}.{tld}"
     return Canary("email", address, address)
@@ -210,10 +217,17 @@ FILLER = st.text(max_size=40)
 SEPARATORS = st.sampled_from([" ", "\n", " | ", ", ", "\t"])
 
 
-def assert_gone(output: str, canaries: list[Canary], context: str) -> None:
+MASK = re.compile(r"\[REDACTED:[\w.-]+\]")
+
+
+def assert_gone(output: str, canaries: list[Canary], original: str) -> None:
+    """No canary secret in ``output`` beyond those in ``original`` minus its canaries."""
+    context = original
     for canary in canaries:
-        already = context.count(canary.secret)
-        assert output.count(canary.secret) <= already, (
+        context = context.replace(canary.text, "\x00")
+    visible = MASK.sub("\x00", output)
+    for canary in canaries:
+        assert visible.count(canary.secret) <= context.count(canary.secret), (
             f"{canary.kind} canary {canary.secret!r} survived redaction:\n{output!r}"
         )
 
@@ -234,24 +248,21 @@ def test_canaries_in_arbitrary_text_do_not_survive(
 ) -> None:
     fillers = [data.draw(FILLER) for _ in range(len(canaries) + 1)]
     pieces = [fillers[0]]
-    for canary, filler in zip(canaries, fillers[1:]):
+    for canary, filler in zip(canaries, fillers[1:], strict=True):
         pieces += [data.draw(SEPARATORS), canary.text, data.draw(SEPARATORS), filler]
     text = "".join(pieces)
-    assert_gone(REDACTOR.redact_text(text), canaries, "".join(fillers))
+    assert_gone(REDACTOR.redact_text(text), canaries, text)
 
 
 JSON_KEYS = st.text(string.ascii_letters + "_.", min_size=1, max_size=12)
 
 
 @st.composite
-def json_documents(draw: st.DrawFn) -> tuple[Any, list[Canary], str]:
+def json_documents(draw: st.DrawFn) -> tuple[Any, list[Canary]]:
     canaries = draw(st.lists(CANARIES, min_size=1, max_size=4))
-    fillers: list[str] = []
 
     def value_with(canary: Canary) -> str:
-        before, after = draw(FILLER), draw(FILLER)
-        fillers.extend([before, after])
-        return f"{before} {canary.text} {after}"
+        return f"{draw(FILLER)} {canary.text} {draw(FILLER)}"
 
     leaves: list[Any] = [value_with(canary) for canary in canaries]
     leaves += draw(st.lists(st.one_of(st.integers(), st.booleans(), st.none()), max_size=3))
@@ -261,52 +272,63 @@ def json_documents(draw: st.DrawFn) -> tuple[Any, list[Canary], str]:
             document = {draw(JSON_KEYS): document, draw(JSON_KEYS): draw(FILLER)}
         else:
             document = [document, draw(st.integers())]
-    return document, canaries, " ".join(fillers)
+    return document, canaries
 
 
 @given(doc=json_documents())
 def test_canaries_in_json_text_do_not_survive_and_json_stays_valid(
-    doc: tuple[Any, list[Canary], str],
+    doc: tuple[Any, list[Canary]],
 ) -> None:
-    document, canaries, context = doc
-    output = REDACTOR.redact_text(json.dumps(document))
+    document, canaries = doc
+    output = REDACTOR.redact_text(json.dumps(document, ensure_ascii=False))
     json.loads(output)
-    assert_gone(output, canaries, context)
+    assert_gone(output, canaries, json.dumps(document, ensure_ascii=False))
 
 
 @given(doc=json_documents())
-def test_canaries_in_records_do_not_survive(doc: tuple[Any, list[Canary], str]) -> None:
-    document, canaries, context = doc
+def test_canaries_in_records_do_not_survive(doc: tuple[Any, list[Canary]]) -> None:
+    document, canaries = doc
     output = json.dumps(REDACTOR.redact_mapping({"record": document}), ensure_ascii=False)
-    assert_gone(output, canaries, context)
+    assert_gone(output, canaries, json.dumps(document, ensure_ascii=False))
 
 
 @st.composite
-def urls(draw: st.DrawFn) -> tuple[str, list[Canary]]:
+def urls(draw: st.DrawFn) -> tuple[str, list[Canary], str]:
+    """A URL with canaries in userinfo, path, query and fragment; and the URL without them."""
     host = draw(st.sampled_from(["example.org", "api.example.com:8443", "127.0.0.1:8001"]))
     path_canary, query_canary, fragment_canary = draw(CANARIES), draw(CANARIES), draw(CANARIES)
     name = draw(st.text(string.ascii_lowercase, min_size=1, max_size=8))
-    userinfo = ""
     canaries = [path_canary, query_canary, fragment_canary]
+    password = ""
     if draw(st.booleans()):
         password = draw(st.text(string.ascii_letters + DIGITS, min_size=8, max_size=16))
-        userinfo = f"admin:{password}@"
         canaries.append(Canary("url_credentials", password, password))
-    url = (
-        f"https://{userinfo}{host}/v1/{quote(path_canary.text, safe='@+')}/items"
-        f"?{name}={quote_plus(query_canary.text)}&limit=5"
-        f"#state=1&code={quote(fragment_canary.text, safe='')}"
+    template = (
+        "https://{userinfo}" + host + "/v1/{path}/items?" + name + "={query}&limit=5"
+        "#state=1&code={fragment}"
     )
-    return url, canaries
+    url = template.format(
+        userinfo=f"admin:{password}@" if password else "",
+        path=quote(path_canary.text, safe="@+"),
+        query=quote_plus(query_canary.text),
+        fragment=quote(fragment_canary.text, safe=""),
+    )
+    without = template.format(
+        userinfo="admin:\x00@" if password else "", path="\x00", query="\x00", fragment="\x00"
+    )
+    return url, canaries, without
 
 
 @given(generated=urls())
-def test_canaries_in_urls_do_not_survive(generated: tuple[str, list[Canary]]) -> None:
-    url, canaries = generated
+def test_canaries_in_urls_do_not_survive(generated: tuple[str, list[Canary], str]) -> None:
+    url, canaries, without = generated
     for output in (REDACTOR.redact_url(url), REDACTOR.redact_text(f"GET {url} failed")):
+        visible = MASK.sub("\x00", output)
         for canary in canaries:
             for form in {canary.secret, quote(canary.secret), quote_plus(canary.secret)}:
-                assert form not in output, f"{canary.kind} {form!r} survived in {output!r}"
+                assert visible.count(form) <= f"GET {without} failed".count(form), (
+                    f"{canary.kind} {form!r} survived in {output!r}"
+                )
 
 
 @given(text=st.text(max_size=200))
@@ -346,9 +368,9 @@ NUMBERS = st.one_of(
     st.integers(0, 65535).map(str),  # ports
     st.integers(0, 10**12).map(str),  # durations, counters
     st.floats(0, 1e6, allow_nan=False).map(repr),
-    st.datetimes(
-        min_value=datetime(2001, 9, 10), max_value=datetime(2033, 5, 17)
-    ).map(lambda moment: _epoch_ns(moment.replace(tzinfo=timezone.utc))),
+    st.datetimes(min_value=datetime(2001, 9, 10), max_value=datetime(2033, 5, 17)).map(
+        lambda moment: _epoch_ns(moment.replace(tzinfo=timezone.utc))
+    ),
 )
 VERSIONS = st.builds(
     "{}.{}.{}{}".format,
@@ -365,16 +387,25 @@ IDENTIFIERS = st.one_of(
     st.uuids().map(lambda u: str(u).upper()),
     st.uuids().map(lambda u: u.hex),
     timestamps(),
-    NUMBERS,
     VERSIONS,
 )
 
 
 @given(values=st.lists(IDENTIFIERS, min_size=1, max_size=6), separator=SEPARATORS)
-def test_ids_timestamps_numbers_and_versions_are_never_touched(
-    values: list[str], separator: str
-) -> None:
+def test_ids_timestamps_and_versions_are_never_touched(values: list[str], separator: str) -> None:
     text = separator.join(values)
+    assert REDACTOR.redact_text(text) == text
+
+
+# Bare numbers next to each other can take the exact layout of personal data
+# ("514 555 1999" is a phone, "100 100 999" a Luhn-valid SIN; see docs/PRIVACY.md),
+# so numbers are checked as they appear in logs and attributes: one per field.
+@given(
+    values=st.lists(st.one_of(NUMBERS, IDENTIFIERS), min_size=1, max_size=6),
+    separator=SEPARATORS,
+)
+def test_numbers_in_fields_are_never_touched(values: list[str], separator: str) -> None:
+    text = separator.join(f"f{index}={value}" for index, value in enumerate(values))
     assert REDACTOR.redact_text(text) == text
 
 
@@ -385,7 +416,7 @@ def test_trace_context_fields_are_kept_in_records(trace_id: str, span_id: str) -
     assert REDACTOR.redact_mapping(record)["span_id"] == span_id
 
 
-@given(values=st.lists(IDENTIFIERS, min_size=1, max_size=4))
+@given(values=st.lists(st.one_of(NUMBERS, IDENTIFIERS), min_size=1, max_size=4))
 def test_identifier_attributes_are_never_touched(values: list[str]) -> None:
     attributes = {f"attr.{index}": value for index, value in enumerate(values)}
     attributes["ids"] = tuple(values)  # type: ignore[assignment]

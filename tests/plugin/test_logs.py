@@ -15,7 +15,9 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from structlog.typing import EventDict
 
+from pytest_filagent_trace.capture import LogsNotCapturedError, capture_spans
 from pytest_filagent_trace.logs import (
     CapturedLog,
     LogCapture,
@@ -27,8 +29,6 @@ from pytest_filagent_trace.logs import (
     structlog_processor,
 )
 from pytest_filagent_trace.tree import build_trees
-
-EventDict = dict[str, object]
 
 
 @pytest.fixture
@@ -55,7 +55,11 @@ def structlog_output() -> Iterator[io.StringIO]:
     """structlog configured the way a service does it: ids added, JSON lines out."""
     stream = io.StringIO()
     structlog.configure(
-        processors=[structlog.processors.add_log_level, add_trace_ids, structlog.processors.JSONRenderer()],
+        processors=[
+            structlog.processors.add_log_level,
+            add_trace_ids,
+            structlog.processors.JSONRenderer(),
+        ],
         logger_factory=structlog.WriteLoggerFactory(stream),
         cache_logger_on_first_use=False,
     )
@@ -73,7 +77,10 @@ def add_trace_ids(_logger: object, _name: str, event_dict: EventDict) -> EventDi
 
 def ids(span: trace.Span) -> dict[str, str]:
     context = span.get_span_context()
-    return {"trace_id": format(context.trace_id, "032x"), "span_id": format(context.span_id, "016x")}
+    return {
+        "trace_id": format(context.trace_id, "032x"),
+        "span_id": format(context.span_id, "016x"),
+    }
 
 
 # ----------------------------------------------------------------------------- capture
@@ -85,7 +92,12 @@ def test_stdlib_records_become_dicts_with_event_level_logger_and_extras(
     with capture_logs() as logs:
         app_logger.info("tool %s done", "calculator", extra={"tool": "calculator"})
     [record] = logs.records
-    assert record == {"event": "tool calculator done", "level": "info", "logger": "app", "tool": "calculator"}
+    assert record == {
+        "event": "tool calculator done",
+        "level": "info",
+        "logger": "app",
+        "tool": "calculator",
+    }
     assert record.source == "logging"
 
 
@@ -165,7 +177,11 @@ def test_structlog_events_are_captured_as_the_program_emits_them(
         structlog.get_logger().info("tool.done", tool="calculator")
     [record] = logs.records
     emitted = json.loads(structlog_output.getvalue())
-    assert record == emitted == {"tool": "calculator", "event": "tool.done", "level": "info", **ids(span)}
+    assert (
+        record
+        == emitted
+        == {"tool": "calculator", "event": "tool.done", "level": "info", **ids(span)}
+    )
     assert record.source == "structlog"
 
 
@@ -263,20 +279,22 @@ def test_captured_log_is_a_plain_dict_for_comparisons() -> None:
 def test_logs_emitted_inside_spans_with_their_ids_are_correlated(
     structlog_output: io.StringIO, tracer: trace.Tracer, exporter: InMemorySpanExporter
 ) -> None:
-    with capture_logs() as logs:
-        with tracer.start_as_current_span("POST /chat"):
-            structlog.get_logger().info("request.start")
-            with tracer.start_as_current_span("tool.execute.calculator"):
-                structlog.get_logger().info("tool.done")
+    with capture_logs() as logs, tracer.start_as_current_span("POST /chat"):
+        structlog.get_logger().info("request.start")
+        with tracer.start_as_current_span("tool.execute.calculator"):
+            structlog.get_logger().info("tool.done")
     assert_logs_correlated(logs, exporter.get_finished_spans())
 
 
 def test_a_log_without_ids_inside_a_span_is_reported_with_the_span(
     app_logger: logging.Logger, tracer: trace.Tracer, exporter: InMemorySpanExporter
 ) -> None:
-    with capture_logs() as logs:
-        with tracer.start_as_current_span("POST /chat"), tracer.start_as_current_span("tool.execute.calc") as span:
-            app_logger.info("tool.failed")
+    with (
+        capture_logs() as logs,
+        tracer.start_as_current_span("POST /chat"),
+        tracer.start_as_current_span("tool.execute.calc") as span,
+    ):
+        app_logger.info("tool.failed")
     with pytest.raises(LogsNotCorrelated) as failure:
         assert_logs_correlated(logs, exporter.get_finished_spans())
     span_ids = ids(span)
@@ -297,16 +315,21 @@ def test_a_log_without_ids_inside_a_span_is_reported_with_the_span(
 def test_a_log_carrying_another_spans_ids_inside_a_span_is_reported(
     app_logger: logging.Logger, tracer: trace.Tracer, exporter: InMemorySpanExporter
 ) -> None:
-    with capture_logs() as logs, tracer.start_as_current_span("parent") as parent:
-        with tracer.start_as_current_span("child"):
-            app_logger.info("stale ids", extra=ids(parent))
+    with (
+        capture_logs() as logs,
+        tracer.start_as_current_span("parent") as parent,
+        tracer.start_as_current_span("child"),
+    ):
+        app_logger.info("stale ids", extra=ids(parent))
     problems = check_logs_correlated(logs, exporter.get_finished_spans())
     assert [problem.reason.split(" but ")[1] for problem in problems] == [
         f"carries trace_id={ids(parent)['trace_id']}, span_id={ids(parent)['span_id']}"
     ]
 
 
-def spans_of_two_requests(tracer: trace.Tracer, exporter: InMemorySpanExporter) -> tuple[dict[str, str], dict[str, str]]:
+def spans_of_two_requests(
+    tracer: trace.Tracer, exporter: InMemorySpanExporter
+) -> tuple[dict[str, str], dict[str, str]]:
     with tracer.start_as_current_span("POST /chat") as first:
         pass
     with tracer.start_as_current_span("GET /health") as second:
@@ -340,9 +363,13 @@ def test_ids_pointing_at_no_captured_span_are_reported(
     ]
 
 
-def test_ids_that_are_not_hex_are_reported(tracer: trace.Tracer, exporter: InMemorySpanExporter) -> None:
+def test_ids_that_are_not_hex_are_reported(
+    tracer: trace.Tracer, exporter: InMemorySpanExporter
+) -> None:
     spans_of_two_requests(tracer, exporter)
-    [problem] = check_logs_correlated([{"event": "x", "trace_id": "not-an-id"}], exporter.get_finished_spans())
+    [problem] = check_logs_correlated(
+        [{"event": "x", "trace_id": "not-an-id"}], exporter.get_finished_spans()
+    )
     assert problem.reason == "trace_id 'not-an-id' is not a 32-digit hex id; carries no span_id"
 
 
@@ -365,7 +392,9 @@ def test_allowed_records_must_still_carry_right_ids(
 ) -> None:
     spans_of_two_requests(tracer, exporter)
     record = {"event": "server.started", "span_id": "1111111111111111"}
-    problems = check_logs_correlated([record], exporter.get_finished_spans(), allow_uncorrelated=["server.*"])
+    problems = check_logs_correlated(
+        [record], exporter.get_finished_spans(), allow_uncorrelated=["server.*"]
+    )
     assert [p.reason for p in problems] == ["span_id 1111111111111111 points at no captured span"]
 
 
@@ -385,10 +414,14 @@ def test_decision_records_are_checked_alongside_logs(
 ) -> None:
     first, _ = spans_of_two_requests(tracer, exporter)
     path = tmp_path / "decisions.jsonl"
-    path.write_text(json.dumps({"outcome": "success", **first}) + "\n" + json.dumps({"outcome": "error"}) + "\n")
+    path.write_text(
+        json.dumps({"outcome": "success", **first}) + "\n" + json.dumps({"outcome": "error"}) + "\n"
+    )
     logs = [{"event": "request.done", **first}]
     problems = check_logs_correlated(logs, exporter.get_finished_spans(), records=path)
-    assert [str(p) for p in problems] == ["decisions.jsonl line 2: carries no trace_id and no span_id"]
+    assert [str(p) for p in problems] == [
+        "decisions.jsonl line 2: carries no trace_id and no span_id"
+    ]
 
 
 def test_ids_may_be_integers_or_use_other_field_names(
@@ -399,13 +432,23 @@ def test_ids_may_be_integers_or_use_other_field_names(
     context = span.get_span_context()
     records = [
         {"event": "a", "trace_id": context.trace_id, "span_id": context.span_id},
-        {"event": "b", "otelTraceID": format(context.trace_id, "032x"), "otelSpanID": format(context.span_id, "016x")},
-        {"event": "c", "traceId": "0x" + format(context.trace_id, "032X"), "spanId": format(context.span_id, "x")},
+        {
+            "event": "b",
+            "otelTraceID": format(context.trace_id, "032x"),
+            "otelSpanID": format(context.span_id, "016x"),
+        },
+        {
+            "event": "c",
+            "traceId": "0x" + format(context.trace_id, "032X"),
+            "spanId": format(context.span_id, "x"),
+        },
     ]
     assert_logs_correlated(records, exporter.get_finished_spans())
 
 
-def test_all_zero_ids_count_as_missing(tracer: trace.Tracer, exporter: InMemorySpanExporter) -> None:
+def test_all_zero_ids_count_as_missing(
+    tracer: trace.Tracer, exporter: InMemorySpanExporter
+) -> None:
     spans_of_two_requests(tracer, exporter)
     record = {"event": "x", "otelTraceID": "0", "otelSpanID": "0"}
     [problem] = check_logs_correlated([record], exporter.get_finished_spans())
@@ -433,7 +476,9 @@ def test_json_lines_text_from_captured_output_can_be_checked(
     assert_logs_correlated(structlog_output.getvalue(), exporter.get_finished_spans())
 
 
-def test_no_records_at_all_fails_unless_allowed(tracer: trace.Tracer, exporter: InMemorySpanExporter) -> None:
+def test_no_records_at_all_fails_unless_allowed(
+    tracer: trace.Tracer, exporter: InMemorySpanExporter
+) -> None:
     spans_of_two_requests(tracer, exporter)
     spans: list[ReadableSpan] = list(exporter.get_finished_spans())
     with pytest.raises(LogsNotCorrelated, match="expected at least 1 log record to check, found 0"):
@@ -451,9 +496,31 @@ def test_records_must_be_dicts() -> None:
         check_logs_correlated([{"event": "x"}, 3], [])
 
 
-def test_failure_masks_personal_data_in_event_text(tracer: trace.Tracer, exporter: InMemorySpanExporter) -> None:
+def test_failure_masks_personal_data_in_event_text(
+    tracer: trace.Tracer, exporter: InMemorySpanExporter
+) -> None:
     spans_of_two_requests(tracer, exporter)
     with pytest.raises(LogsNotCorrelated) as failure:
-        assert_logs_correlated([{"event": "mail to jane.doe@example.com failed"}], exporter.get_finished_spans())
+        assert_logs_correlated(
+            [{"event": "mail to jane.doe@example.com failed"}], exporter.get_finished_spans()
+        )
     assert "jane.doe" not in str(failure.value)
     assert "ja***@***.com" in str(failure.value)
+
+
+def test_a_trace_capture_opened_without_logs_says_so() -> None:
+    provider = TracerProvider()
+    with capture_spans(provider) as capture, provider.get_tracer("t").start_as_current_span("a"):
+        pass
+    with pytest.raises(LogsNotCapturedError, match="no logs were captured alongside these spans"):
+        assert_logs_correlated(capture)
+
+
+def test_capture_spans_with_logs_feeds_assert_logs_correlated(app_logger: logging.Logger) -> None:
+    provider = TracerProvider()
+    with (
+        capture_spans(provider, logs=True) as capture,
+        provider.get_tracer("t").start_as_current_span("work") as span,
+    ):
+        app_logger.info("inside", extra=ids(span))
+    assert_logs_correlated(capture)

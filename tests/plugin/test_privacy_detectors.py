@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from opentelemetry import trace
@@ -63,11 +64,13 @@ def tracer(exporter: InMemorySpanExporter) -> Iterator[trace.Tracer]:
 
 
 def request_with(tracer: trace.Tracer, **attributes: object) -> None:
-    with tracer.start_as_current_span("POST /chat", kind=trace.SpanKind.SERVER):
-        with tracer.start_as_current_span("agent.run_simple"):
-            with tracer.start_as_current_span("tool.execute.file_read") as tool:
-                for key, value in attributes.items():
-                    tool.set_attribute(key.replace("__", "."), value)  # type: ignore[arg-type]
+    with (
+        tracer.start_as_current_span("POST /chat", kind=trace.SpanKind.SERVER),
+        tracer.start_as_current_span("agent.run_simple"),
+        tracer.start_as_current_span("tool.execute.file_read") as tool,
+    ):
+        for key, value in attributes.items():
+            tool.set_attribute(key.replace("__", "."), value)  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- detectors
@@ -147,7 +150,11 @@ def test_card_detector_masks_all_but_the_last_four_digits() -> None:
 
 @pytest.mark.parametrize("text", ["046 454 286", "046-454-286", "SIN: 046454286", "NAS 046454286"])
 def test_sin_detector_finds_grouped_numbers_and_labelled_bare_numbers(text: str) -> None:
-    assert [f.masked for f in CANADIAN_SIN.find(text)] in (["*** *** 286"], ["***-***-286"], ["******286"])
+    assert [f.masked for f in CANADIAN_SIN.find(text)] in (
+        ["*** *** 286"],
+        ["***-***-286"],
+        ["******286"],
+    )
 
 
 @pytest.mark.parametrize("text", ["046454286", "046 454 287", "12:30:45.046454286Z", "846 454 286"])
@@ -162,7 +169,12 @@ def test_sin_detector_uses_the_field_name_for_bare_numbers() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["DE89370400440532013000", "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "gb82 west 1234 5698 7654 32"],
+    [
+        "DE89370400440532013000",
+        "DE89 3704 0044 0532 0130 00",
+        "GB82WEST12345698765432",
+        "gb82 west 1234 5698 7654 32",
+    ],
 )
 def test_iban_detector_finds_checksummed_ibans(text: str) -> None:
     assert values(IBAN.find(f"pay to {text}.")) == [text]
@@ -190,7 +202,15 @@ def test_ipv4_detector_finds_public_and_documentation_addresses(text: str) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["127.0.0.1:8000", "10.1.2.3", "192.168.0.10", "0.0.0.0", "version 4.2.1.0", "1.2.3.4.5", "300.1.1.1"],
+    [
+        "127.0.0.1:8000",
+        "10.1.2.3",
+        "192.168.0.10",
+        "0.0.0.0",
+        "version 4.2.1.0",
+        "1.2.3.4.5",
+        "300.1.1.1",
+    ],
 )
 def test_ipv4_detector_ignores_private_loopback_versions_and_non_addresses(text: str) -> None:
     assert IPV4.find(text) == []
@@ -201,7 +221,9 @@ def test_ipv6_detector_finds_global_addresses(text: str) -> None:
     assert len(IPV6.find(f"peer {text}.")) == 1
 
 
-@pytest.mark.parametrize("text", ["::1", "fe80::1", "fd00::5", "12:30:45", "00:1a:2b:3c:4d:5e", "std::vector"])
+@pytest.mark.parametrize(
+    "text", ["::1", "fe80::1", "fd00::5", "12:30:45", "00:1a:2b:3c:4d:5e", "std::vector"]
+)
 def test_ipv6_detector_ignores_local_addresses_times_and_macs(text: str) -> None:
     assert IPV6.find(text) == []
 
@@ -215,7 +237,9 @@ def test_jwt_detector_finds_tokens_whose_header_is_json() -> None:
     assert JWT.find("eyJub3Rqc29u.eyJhYmMi.sig") == []
 
 
-@pytest.mark.parametrize("text", ["Bearer abcdef1234567890XYZ", "bearer 0123456789", "Basic dXNlcjpwYXNz"])
+@pytest.mark.parametrize(
+    "text", ["Bearer abcdef1234567890XYZ", "bearer 0123456789", "Basic dXNlcjpwYXNz"]
+)
 def test_bearer_detector_finds_authorization_credentials(text: str) -> None:
     assert values(BEARER_TOKEN.find(f"Authorization: {text}")) == [text]
 
@@ -277,6 +301,21 @@ def test_sensitive_key_detector_ignores_masked_values_and_look_alike_keys(text: 
     assert SENSITIVE_KEY.find(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Authorization: Bearer [REDACTED:secret]",
+        "Authorization: Basic <hidden>",
+        "GET /search?q=[REDACTED:query]&api_key=[REDACTED:secret]",
+        'cookie: "[REDACTED:secret]"',
+        "mail [REDACTED:email], card [REDACTED:credit_card], SIN [REDACTED:sin]",
+        "user hmac-sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    ],
+)
+def test_text_already_redacted_is_not_reported(text: str) -> None:
+    assert find_pii(text) == []
+
+
 def test_sensitive_key_detector_masks_the_value_and_shows_the_key() -> None:
     assert [f.masked for f in SENSITIVE_KEY.find("password=hunter2")] == ["password=********"]
 
@@ -301,7 +340,18 @@ def test_sensitive_keys_are_matched_on_words(key: str, sensitive: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["", "***", "[REDACTED]", "[REDACTED:secret]", "<hidden>", None, True, 7, "hmac-sha256:0a1b2c3d4e5f6a7b"]
+    "value",
+    [
+        "",
+        "***",
+        "[REDACTED]",
+        "[REDACTED:secret]",
+        "<hidden>",
+        None,
+        True,
+        7,
+        "hmac-sha256:0a1b2c3d4e5f6a7b",
+    ],
 )
 def test_masked_values(value: object) -> None:
     assert is_masked(value)
@@ -388,14 +438,22 @@ def test_find_pii_scans_span_names_events_status_and_links(
     wheres = {(f.detector, f.where) for f in find_pii(exporter.get_finished_spans())}
     assert wheres == {
         ("email", "span GET /users/ja***@***.com, name"),
-        ("credit_card", "span GET /users/ja***@***.com, event 0 'exception', attribute exception.message"),
-        ("credit_card", "span GET /users/ja***@***.com, event 0 'exception', attribute exception.stacktrace"),
+        (
+            "credit_card",
+            "span GET /users/ja***@***.com, event 0 'exception', attribute exception.message",
+        ),
+        (
+            "credit_card",
+            "span GET /users/ja***@***.com, event 0 'exception', attribute exception.stacktrace",
+        ),
         ("phone", "span GET /users/ja***@***.com, link 0, attribute peer"),
         ("sin", "span GET /users/ja***@***.com, status description"),
     }
 
 
-def test_find_pii_scans_the_resource_once(tracer: trace.Tracer, exporter: InMemorySpanExporter) -> None:
+def test_find_pii_scans_the_resource_once(
+    tracer: trace.Tracer, exporter: InMemorySpanExporter
+) -> None:
     provider = TracerProvider(resource=Resource.create({"host.owner": "ops@example.com"}))
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     local = provider.get_tracer("t")
@@ -413,9 +471,8 @@ def test_find_pii_scans_span_nodes_and_span_trees(
     [tree] = build_trees(exporter.get_finished_spans())
     from_tree = [f.where for f in find_pii(tree)]
     from_nodes = [f.where for f in find_pii(list(tree.walk()))]
-    assert from_tree == from_nodes == [
-        "span POST /chat \u203a agent.run_simple \u203a tool.execute.file_read, attribute user.email"
-    ]
+    path = "POST /chat \u203a agent.run_simple \u203a tool.execute.file_read"
+    assert from_tree == from_nodes == [f"span {path}, attribute user.email"]
 
 
 def test_find_pii_reads_trace_capture_like_objects_with_spans_and_logs(
@@ -423,11 +480,11 @@ def test_find_pii_reads_trace_capture_like_objects_with_spans_and_logs(
 ) -> None:
     request_with(tracer, ok="fine")
 
-    class Capture:
-        spans = exporter.get_finished_spans()
-        logs = [{"event": "login", "email": "jane.doe@example.com"}]
-
-    assert [f.where for f in find_pii(Capture())] == ["log record 0 (event 'login'), field email"]
+    capture = SimpleNamespace(
+        spans=exporter.get_finished_spans(),
+        logs=[{"event": "login", "email": "jane.doe@example.com"}],
+    )
+    assert [f.where for f in find_pii(capture)] == ["log record 0 (event 'login'), field email"]
 
 
 def test_find_pii_parses_json_held_in_a_string(

@@ -246,6 +246,14 @@ def test_numbers_after_a_colon_that_is_not_a_host_are_kept() -> None:
     ]
 
 
+def test_a_dashed_run_that_is_no_uuid_keeps_its_other_parts() -> None:
+    trees = trees_of(span("x", build="2024-01-31-1234-ABCDEF", key=f"K-{'AB12' * 4}-Z"))
+
+    assert only_attributes(normalize_traces(trees)) == [
+        {"build": "2024-01-31-1234-ABCDEF", "key": "K-<hex16#1>-Z"}
+    ]
+
+
 def test_hex_runs_inside_words_are_kept() -> None:
     word = "x" + "ab" * 10 + "z"
     trees = trees_of(span("x", word=word))
@@ -347,9 +355,7 @@ def test_without_default_masks_values_are_kept_verbatim() -> None:
 
     normalized = normalize_traces(trees, SnapshotOptions(default_masks=False))
 
-    assert only_attributes(normalized) == [
-        {"conversation_id": conversation, "server.port": 8123}
-    ]
+    assert only_attributes(normalized) == [{"conversation_id": conversation, "server.port": 8123}]
 
 
 def test_sequence_values_are_masked_item_by_item() -> None:
@@ -426,7 +432,7 @@ def test_with_attributes_rejects_a_single_string() -> None:
 
 
 def test_with_masks_rejects_other_key_types() -> None:
-    with pytest.raises(TypeError, match="attribute-name globs .* found int: 3"):
+    with pytest.raises(TypeError, match=r"attribute-name globs .* found int: 3"):
         SnapshotOptions().with_masks({3: "<x>"})  # type: ignore[dict-item]
 
 
@@ -479,6 +485,23 @@ def test_siblings_are_ordered_by_name_then_attributes() -> None:
         ("tool.b", {"i": 1}),
         ("tool.b", {"i": 2}),
     ]
+
+
+def test_numbers_order_siblings_by_value_not_by_text() -> None:
+    values = [10, 2, -3, 2.5, -0.5, 1]
+    root = span("run", *(span("task", n=value) for value in values))
+
+    (tree,) = normalize_traces(trees_of(root))
+
+    assert [c.attributes["n"] for c in tree.roots[0].children] == [-3, -0.5, 1, 2, 2.5, 10]
+
+
+def test_values_of_different_types_order_without_error() -> None:
+    root = span("run", span("x", v="1"), span("x", v=1), span("x", v=True), span("x", v=(1, "a")))
+
+    (tree,) = normalize_traces(trees_of(root))
+
+    assert [c.attributes["v"] for c in tree.roots[0].children] == [True, 1, "1", (1, "a")]
 
 
 def test_siblings_equal_on_their_own_line_are_ordered_by_their_subtrees() -> None:
@@ -598,9 +621,9 @@ def test_finished_sdk_spans_are_accepted() -> None:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    with provider.get_tracer("t").start_as_current_span("outer"):
-        with provider.get_tracer("t").start_as_current_span("inner"):
-            pass
+    tracer = provider.get_tracer("t")
+    with tracer.start_as_current_span("outer"), tracer.start_as_current_span("inner"):
+        pass
 
     (tree,) = normalize_traces(exporter.get_finished_spans())
 
@@ -640,7 +663,7 @@ def test_serialize_renders_each_normalized_trace_and_ends_with_a_newline() -> No
 
     text = serialize_traces(trees)
 
-    expected = [render_tree(tree).rstrip("\n") for tree in normalize_traces(trees)]
+    expected = [render_tree(tree, width=100) for tree in normalize_traces(trees)]
     assert text == "\n\n".join(expected) + "\n"
 
 
@@ -675,9 +698,7 @@ def span_trees(draw: st.DrawFn, depth: int = 3) -> Span:
     attributes: Mapping[str, Any] = draw(
         st.dictionaries(st.sampled_from(["k", "ok", "n"]), st.integers(0, 2), max_size=2)
     )
-    children = (
-        draw(st.lists(span_trees(depth=depth - 1), max_size=3)) if depth > 0 else []
-    )
+    children = draw(st.lists(span_trees(depth=depth - 1), max_size=3)) if depth > 0 else []
     return Span(name, children, dict(attributes))
 
 

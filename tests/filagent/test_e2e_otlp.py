@@ -1,0 +1,233 @@
+"""End to end: ``filagent serve`` in its own processes, exporting over OTLP/HTTP.
+
+The service and its search service run as real subprocesses; a real OTLP
+receiver on 127.0.0.1 collects what they export.  The received spans must form
+the contract tree in one trace, the one named by ``X-Trace-ID``, and the logs
+and the decision record must carry that trace id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from filagent.serving import free_port
+from pytest_filagent_trace import ABSENT, assert_span_tree, span
+from pytest_filagent_trace.tree import SpanNode, build_trees
+from tests.filagent.otlp_receiver import OTLPReceiver, ReceivedSpan, otlp_receiver
+
+pytestmark = pytest.mark.slow
+
+HTN_WITH_SEARCH = "compute 17*23 then search for opentelemetry context propagation"
+
+
+def _node(received: ReceivedSpan) -> SpanNode:
+    return SpanNode(
+        name=received.name,
+        kind=received.kind,
+        status=received.status,
+        status_description=received.status_description,
+        attributes=dict(received.attributes),
+        events=[],
+        trace_id=received.trace_id,
+        span_id=received.span_id,
+        parent_span_id=received.parent_span_id,
+        start_time=received.start_time,
+        end_time=received.end_time,
+        resource=dict(received.resource),
+        scope=received.scope,
+    )
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[OTLPReceiver]:
+    with otlp_receiver() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def service(
+    receiver: OTLPReceiver, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, object]]:
+    workdir = tmp_path_factory.mktemp("serve")
+    port, search_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "OTEL_SERVICE_NAME": "filagent-e2e",
+        "OTEL_TRACES_EXPORTER": "otlp",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
+        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+        "FILAGENT_RECORDS_PATH": str(workdir / "records.jsonl"),
+        "FILAGENT_USER_ID_SECRET": "e2e-secret-0123456789",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("FILAGENT_TELEMETRY_CONFIG", None)
+    env.pop("OTEL_SDK_DISABLED", None)
+    stdout = (workdir / "stdout.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "filagent",
+            "serve",
+            "--port",
+            str(port),
+            "--search-port",
+            str(search_port),
+        ],
+        stdout=stdout,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=workdir,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(base_url, process, workdir / "stdout.log")
+        yield {"url": base_url, "workdir": workdir, "stdout": workdir / "stdout.log"}
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        stdout.close()
+
+
+def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"filagent serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"filagent serve did not answer /health within 40s:\n{log.read_text()}")
+
+
+def test_an_htn_request_with_a_web_search_is_one_contract_trace_across_both_processes(
+    service: dict[str, object], receiver: OTLPReceiver
+) -> None:
+    response = httpx.post(
+        f"{service['url']}/chat",
+        json={"messages": [{"role": "user", "content": HTN_WITH_SEARCH}]},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    trace_id = response.headers["X-Trace-ID"]
+    assert trace_id == response.json()["trace_id"]
+
+    def complete(spans: list[ReceivedSpan]) -> bool:
+        names = {s.name for s in spans if s.trace_id == trace_id}
+        return {"POST /chat", "GET /search", "agent.htn.verification"} <= names
+
+    received = receiver.wait_for(complete)
+    trees = build_trees([_node(s) for s in received if s.trace_id == trace_id])
+    assert len(trees) == 1, "both services' spans must be in the trace named by X-Trace-ID"
+    search_server = next(n for n in trees[0].walk() if n.name == "GET /search")
+    assert search_server.resource["service.name"] == "filagent-e2e-search"
+    assert trees[0].roots[0].resource["service.name"] == "filagent-e2e"
+
+    tool = {"tool.validation.success": True, "tool.execution.success": True}
+    assert_span_tree(
+        trees[0],
+        span(
+            "POST /chat",
+            kind="SERVER",
+            attributes={"http.request.method": "POST", "http.response.status_code": 200},
+            children=[
+                span("agent.route", attributes={"route.mode": "htn"}),
+                span(
+                    "agent.run_with_htn",
+                    attributes={"execution_mode": "htn", "gen_ai.operation.name": "invoke_agent"},
+                    children=[
+                        span("chat *", kind="CLIENT", count=2),
+                        span("agent.htn.planning"),
+                        span(
+                            "agent.htn.execution",
+                            attributes={"success": True, "completed_tasks": 2},
+                            children=[
+                                span("tool.execute.calculator", attributes=tool),
+                                span(
+                                    "tool.execute.web_search",
+                                    attributes=tool,
+                                    children=[
+                                        span(
+                                            "GET",
+                                            kind="CLIENT",
+                                            children=[span("GET /search", kind="SERVER")],
+                                        )
+                                    ],
+                                ),
+                            ],
+                        ),
+                        span("agent.htn.verification", attributes={"error.type": ABSENT}),
+                    ],
+                ),
+            ],
+        ),
+    )
+
+
+def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
+    service: dict[str, object], receiver: OTLPReceiver
+) -> None:
+    response = httpx.post(
+        f"{service['url']}/chat",
+        json={"messages": [{"role": "user", "content": HTN_WITH_SEARCH}]},
+        timeout=30,
+    )
+    trace_id = response.headers["X-Trace-ID"]
+    receiver.wait_for(lambda spans: any(s.trace_id == trace_id for s in spans))
+
+    stdout = Path(str(service["stdout"]))
+    deadline = time.monotonic() + 10
+    lines: list[dict[str, object]] = []
+    while time.monotonic() < deadline and not lines:
+        lines = [
+            json.loads(line)
+            for line in stdout.read_text().splitlines()
+            if line.startswith("{") and trace_id in line
+        ]
+        time.sleep(0.05)
+    assert {line["event"] for line in lines} >= {"chat.request", "chat.response"}
+    span_ids = {s.span_id for s in receiver.spans if s.trace_id == trace_id}
+    assert all(line["span_id"] in span_ids for line in lines)
+
+    records_path = Path(str(service["workdir"])) / "records.jsonl"
+    records = [json.loads(r) for r in records_path.read_text().splitlines()]
+    mine = [r for r in records if r["trace_id"] == trace_id]
+    assert len(mine) == 1
+    assert mine[0]["span_id"] in span_ids
+    assert mine[0]["route_mode"] == "htn"
+    assert [t["tool"] for t in mine[0]["tools"]] == ["calculator", "web_search"]
+
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "filagent",
+            "records",
+            "--trace-id",
+            trace_id,
+            "--path",
+            str(records_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert [json.loads(line)["trace_id"] for line in printed.stdout.splitlines()] == [trace_id]
