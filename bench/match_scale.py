@@ -18,6 +18,7 @@ Run: ``python bench/match_scale.py`` (add ``--quick`` to stop at 10k spans).
 
 from __future__ import annotations
 
+import itertools
 import random
 import sys
 import time
@@ -208,7 +209,7 @@ def _best_of(repeat: int, run: Callable[[], object]) -> float:
 
 
 def _measure(spans: int) -> dict[str, float]:
-    repeat = 5 if spans <= TARGET_SPANS else 2
+    repeat = 9 if spans <= TARGET_SPANS else 2
     forest = htn_forest(spans)
     text = render_tree(forest)
     start = time.perf_counter()
@@ -261,12 +262,13 @@ def main() -> int:
             seconds = results[size][case]
             cells += f"{seconds * 1000:>12.1f} ({seconds / size * 1e6:5.2f} µs)"
         print(f"{case:<12}{cells}")
-    base = sizes[0]
     print()
-    print(f"growth per 10x spans (10.0 would be linear), from {base:,} spans:")
+    steps = [f"{a:,}->{b:,}" for a, b in itertools.pairwise(sizes)]
+    print("time ratio per 10x more spans (10.0 is linear; 1k fits in the CPU cache):")
+    print(f"{'case':<12}" + "".join(f"{step:>18}" for step in steps))
     for case in cases:
-        ratios = [results[s][case] / results[base][case] for s in sizes[1:]]
-        print(f"{case:<12}" + "".join(f"{r:>10.1f}x" for r in ratios))
+        ratios = [results[b][case] / results[a][case] for a, b in itertools.pairwise(sizes)]
+        print(f"{case:<12}" + "".join(f"{r:>17.1f}x" for r in ratios))
     slowest = max(v for k, v in results[TARGET_SPANS].items() if k != "parse text")
     verdict = "within" if slowest < TARGET_SECONDS else "OVER"
     print()

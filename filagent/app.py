@@ -13,7 +13,6 @@ Example::
 
 from __future__ import annotations
 
-import inspect
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -36,7 +35,11 @@ from filagent.schemas import ChatRequest, ChatResponse, Message
 from filagent.settings import Settings
 from filagent.telemetry.logging import get_logger
 from filagent.telemetry.names import HEADER_TRACE_ID, HEADER_TRACERESPONSE
-from filagent.telemetry.setup import TelemetryManager, get_telemetry_manager
+from filagent.telemetry.setup import (
+    TelemetryManager,
+    fastapi_app_options,
+    get_telemetry_manager,
+)
 from filagent.telemetry.tracing import current_trace_context
 from filagent.tools import ToolExecutor, build_default_tools
 
@@ -91,7 +94,7 @@ def create_app(
         if http_client is None:  # a client passed in is the caller's to close
             client.close()
 
-    app = FastAPI(title="FilAgent", version="0.1.0", lifespan=lifespan, **_no_native_telemetry())
+    app = FastAPI(title="FilAgent", version="0.1.0", lifespan=lifespan, **fastapi_app_options())
     app.state.settings = settings
     app.state.telemetry = telemetry
     app.state.metrics = metrics
@@ -203,19 +206,6 @@ def _install_error_handlers(app: FastAPI) -> None:
             problem = {"field": "body", "message": "unreadable body: expected UTF-8 encoded JSON"}
             return _error_response(400, [problem])
         return await http_exception_handler(request, exc)
-
-
-def _no_native_telemetry() -> dict[str, Any]:
-    """FastAPI options that turn off FastAPI's own telemetry, where it has one.
-
-    Recent FastAPI versions trace every request with the *global* TracerProvider
-    unless the OpenTelemetry instrumentation is installed. FilAgent's telemetry
-    is injected: with tracing disabled, a provider set up elsewhere in the
-    process must not trace the app (nor put a trace id in its responses).
-    """
-    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
-        return {}
-    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
 
 
 class _TraceHeadersMiddleware:

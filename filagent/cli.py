@@ -230,9 +230,12 @@ def _records(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"filagent: {exc}", file=sys.stderr)
         return 1
+    if args.trace_id and not found:
+        print(f"filagent: no decision record of trace {args.trace_id} in {path}", file=sys.stderr)
+        return 1
     for record in found:
         print(json.dumps(record, sort_keys=True))
-    return 0 if found or not args.trace_id else 1
+    return 0
 
 
 def _is_trace_id(value: str) -> bool:

@@ -189,7 +189,3 @@ class InProcessAgent:
         return "\n".join(
             render_tree(tree, attributes=attributes, durations=self._durations) for tree in trees
         )
-
-
-def _is_json(line: str) -> bool:
-    return line.startswith("{")

@@ -396,10 +396,11 @@ class CaptureProcessor(SpanProcessor):
     """Appends each finished span to the open :class:`TraceCapture`; notes leaked spans.
 
     Added once to each provider, it stays for the whole run: opening a capture only
-    switches the list ``on_end`` appends to. Per span that costs one list append in
-    ``on_start`` (spans a test starts, checked for ``end_time`` when it closes) and one in
-    ``on_end``; the leak bookkeeping is only consulted while a leaked span is still open.
-    See ``bench/capture_overhead.py`` for the cost against the bare SDK.
+    switches the list ``on_end`` appends to. Per span that costs a dict insert in
+    ``on_start`` and a pop when the span ends (the spans a test started and has not ended
+    are its leaks), and one list append in ``on_end``; spans are never kept alive past
+    their end by the bookkeeping. See ``bench/capture_overhead.py`` for the cost against
+    the bare SDK.
 
     Example:
         >>> processor = CaptureProcessor()
@@ -410,8 +411,11 @@ class CaptureProcessor(SpanProcessor):
 
     def __init__(self) -> None:
         self._sink: list[ReadableSpan] | None = None
-        self._recording: list[Span] | None = None
-        self._started: list[Span] = []
+        # Spans the open test started and that have not ended, by identity. on_start adds
+        # to _recording and _on_ending pops from _started: the same dict, except while
+        # paused, when nothing new is recorded but ends are still noted.
+        self._recording: dict[Span, None] | None = None
+        self._started: dict[Span, None] = {}
         self._owner: str | None = None
         self._leaked: dict[int, LeakedSpan] = {}
         self._capture: TraceCapture | None = None
@@ -422,7 +426,15 @@ class CaptureProcessor(SpanProcessor):
         """Remember spans started by the open test, to report those it leaves open."""
         recording = self._recording
         if recording is not None:
-            recording.append(span)
+            recording[span] = None
+
+    def _on_ending(self, span: Span) -> None:
+        # The SDK (1.35+) calls this with the live span just before on_end; forgetting the
+        # span here keeps it from living on until the test ends. Older SDKs never call
+        # it, and close_test then tells ended spans apart by their end_time.
+        started = self._started
+        if started:
+            started.pop(span, None)
 
     def on_end(self, span: ReadableSpan) -> None:
         """Append ``span`` to the open capture, unless an earlier test leaked it."""
@@ -455,7 +467,7 @@ class CaptureProcessor(SpanProcessor):
         """Start appending to ``capture`` and note the spans ``test_id`` starts."""
         self._owner = test_id
         self._capture = capture
-        self._started = []
+        self._started = {}
         self._recording = self._started
         self._sink = capture._raw
         self._route()
@@ -467,10 +479,10 @@ class CaptureProcessor(SpanProcessor):
         self._sink = None
         self._capture = None
         self._owner = None
-        self._started = []
+        self._started = {}
         self._route()
         leaks = []
-        for span in started:
+        for span in list(started):
             if span.end_time is not None:
                 continue
             context = span.get_span_context()

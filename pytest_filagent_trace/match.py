@@ -29,8 +29,10 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from types import EllipsisType
@@ -660,12 +662,11 @@ class SpanPattern(Matcher):
         return self._children.items
 
     def equals(self, value: Any) -> bool:
-        engine = _Engine(exact=False, ordered=False)
-        if isinstance(value, SpanNode):
-            return engine.node(self, value)
-        if isinstance(value, SpanTree):
-            return engine.children(_Children([self, ...]), value.roots)
-        return False
+        if not isinstance(value, (SpanNode, SpanTree)):
+            return False
+        spec = _Children([self, ...])
+        with _room_for(spec):
+            return _Engine(exact=False, ordered=False).children(spec, roots_of(value))
 
     def _local(self, node: SpanNode, exact: bool) -> bool:
         literal = self._literal
@@ -942,8 +943,11 @@ class _Engine:
     def _aligned(self, slots: Sequence[SpanPattern], nodes: Sequence[SpanNode]) -> bool:
         # An expectation written in the tree's own order matches position by position;
         # that is a valid assignment, found without building any index.
-        node = self.node
-        return all(node(slot, nodes[index]) for index, slot in enumerate(slots))
+        # A plain loop: all() over a generator would put each tree level on the C stack.
+        for slot, node in zip(slots, nodes, strict=False):  # noqa: SIM110
+            if not self.node(slot, node):
+                return False
+        return True
 
     def _ordered(self, spec: _Children, nodes: Sequence[SpanNode], allow_extra: bool) -> bool:
         sequence = spec.sequence
@@ -1602,6 +1606,38 @@ def _expected_children(expected: Any) -> _Children:
     )
 
 
+def _depth(spec: _Children) -> int:
+    """How many pattern levels deep ``spec`` goes (matching recurses once per level)."""
+    deepest = 0
+    stack = [(item, 1) for item in spec.items if not isinstance(item, EllipsisType)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        pattern = item.pattern if isinstance(item, DescendantPattern) else item
+        stack.extend(
+            (child, level + 1)
+            for child in pattern._children.items
+            if not isinstance(child, EllipsisType)
+        )
+    return deepest
+
+
+@contextmanager
+def _room_for(spec: _Children) -> Iterator[None]:
+    # Matching recurses a few frames per level of the expected tree; a trace hundreds of
+    # levels deep (a traced recursive algorithm) must not hit Python's recursion limit.
+    needed = 8 * _depth(spec) + 1_000
+    current = sys.getrecursionlimit()
+    if needed <= current:
+        yield
+        return
+    sys.setrecursionlimit(needed)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(current)
+
+
 def span_tree_matches(
     actual: Any, expected: Expected, *, exact: bool = False, ordered: bool = False
 ) -> bool:
@@ -1615,7 +1651,9 @@ def span_tree_matches(
         True
     """
     engine = _Engine(exact=exact, ordered=ordered)
-    return engine.children(_expected_children(expected), roots_of(actual))
+    spec = _expected_children(expected)
+    with _room_for(spec):
+        return engine.children(spec, roots_of(actual))
 
 
 def assert_span_tree(
@@ -1645,10 +1683,11 @@ def assert_span_tree(
     spec = _expected_children(expected)
     roots = roots_of(actual)
     engine = _Engine(exact=exact, ordered=ordered)
-    if engine.children(spec, roots):
-        return
-    explainer = _Explainer(engine)
-    explainer.children(spec, roots, None)
+    with _room_for(spec):
+        if engine.children(spec, roots):
+            return
+        explainer = _Explainer(engine)
+        explainer.children(spec, roots, None)
     raise _mismatch(explainer.problems, roots, exact=exact, ordered=ordered)
 
 

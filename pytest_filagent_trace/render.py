@@ -750,23 +750,31 @@ def _parse(text: str) -> list[SpanPattern | EllipsisType]:
             _head(cursor, last)
         siblings.append(item)
         stack.append((column, item))
-    return [_pattern(item) for item in roots]
+    return _patterns(roots)
 
 
-def _pattern(draft: _Draft | EllipsisType) -> SpanPattern | EllipsisType:
+def _patterns(drafts: list[_Draft | EllipsisType]) -> list[SpanPattern | EllipsisType]:
+    """Build the patterns children first, without recursion, so deep trees read back too."""
     from pytest_filagent_trace.match import span
 
-    if draft is ...:
-        return ...
-    status = draft.status
-    if status is not None and draft.description is not None:
-        status = f"{status}: {draft.description}"
-    return span(
-        draft.name,
-        *[_pattern(child) for child in draft.children],
-        kind=draft.kind,
-        status=status,
-        attributes=draft.attributes,
-        events=draft.events,
-        orphan=draft.orphan,
-    )
+    built: dict[int, SpanPattern] = {}
+    order: list[_Draft] = []
+    stack = [d for d in drafts if isinstance(d, _Draft)]
+    while stack:
+        draft = stack.pop()
+        order.append(draft)
+        stack.extend(child for child in draft.children if isinstance(child, _Draft))
+    for draft in reversed(order):
+        status = draft.status
+        if status is not None and draft.description is not None:
+            status = f"{status}: {draft.description}"
+        built[id(draft)] = span(
+            draft.name,
+            *[... if isinstance(c, EllipsisType) else built[id(c)] for c in draft.children],
+            kind=draft.kind,
+            status=status,
+            attributes=draft.attributes,
+            events=draft.events,
+            orphan=draft.orphan,
+        )
+    return [... if isinstance(d, EllipsisType) else built[id(d)] for d in drafts]

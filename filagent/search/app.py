@@ -19,6 +19,7 @@ from fastapi import FastAPI, Query
 from pydantic import BaseModel
 
 from filagent.search.index import Document, Hit, SearchIndex, load_corpus
+from filagent.telemetry.setup import fastapi_app_options
 
 MAX_LIMIT = 20
 
@@ -48,7 +49,7 @@ def create_search_app(
     Example: ``TestClient(create_search_app()).get("/search", params={"q": "pytest"})``.
     """
     index = SearchIndex(load_corpus() if documents is None else documents)
-    app = FastAPI(title="FilAgent search", version="0.1.0")
+    app = FastAPI(title="FilAgent search", version="0.1.0", **fastapi_app_options())
 
     @app.get("/search")
     def search(

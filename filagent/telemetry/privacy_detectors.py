@@ -202,8 +202,9 @@ def _labelled_sin_ok(match: re.Match[str]) -> bool:
     return luhn_valid(match.group("sin"))
 
 
+# Compact, or printed in groups of four: a mix of both is two neighbouring ids.
 _IBAN = re.compile(
-    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
+    r"(?<![\w-])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)(?![\w-])"
 )
 
 
@@ -309,7 +310,7 @@ _KEY_VALUE = re.compile(
         (?P<qkey>"[^"\n]{1,64}"|'[^'\n]{1,64}')
       | (?<![\w.-])(?P<key>[a-z_][\w.-]{0,63})
     )
-    [ \t]*(?::|=>|=)[ \t]*
+    [ \t]*(?::(?!//)|=>|=)[ \t]*   # "https://" is a scheme, not a key and its value
     (?P<value>
         "(?:[^"\\\n]|\\.)*"
       | '(?:[^'\\\n]|\\.)*'
@@ -333,6 +334,8 @@ def generic_secret_value(value: str) -> bool:
     return (
         len(value) >= 20
         and not _PURE_HEX.fullmatch(value)
+        and not value.startswith(("/", "."))  # paths and host names
+        and "//" not in value
         and any(ch.isupper() for ch in value)
         and any(ch.islower() for ch in value)
         and any(ch.isdigit() for ch in value)

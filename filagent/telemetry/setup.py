@@ -306,6 +306,41 @@ def opt_in_stable_http_semconv(env: MutableMapping[str, str] | None = None) -> N
     current = [item.strip() for item in target.get(SEMCONV_OPT_IN, "").split(",") if item.strip()]
     if not any(item in ("http", "http/dup") for item in current):
         target[SEMCONV_OPT_IN] = ",".join([*current, "http"])
+    if env is not None:
+        return
+    try:
+        from opentelemetry.instrumentation._semconv import (
+            _OpenTelemetrySemanticConventionStability as stability,
+        )
+    except ImportError:  # no instrumentation installed: nothing reads the variable
+        return
+    # The instrumentations read the variable once per process; if anything was
+    # instrumented earlier, read it again so the choice above takes effect.
+    with stability._lock:
+        stability._initialized = False
+    stability._initialize()  # type: ignore[no-untyped-call]
+
+
+def fastapi_app_options() -> dict[str, Any]:
+    """FastAPI options that turn off FastAPI's own telemetry, where it has one.
+
+    Example::
+
+        app = FastAPI(title="mine", **fastapi_app_options())
+
+
+    Recent FastAPI versions trace every request with the *global* TracerProvider
+    unless the OpenTelemetry instrumentation is installed. FilAgent's telemetry
+    is injected: with tracing disabled, a provider set up elsewhere in the
+    process must not trace the app (nor put a trace id in its responses).
+    """
+    import inspect
+
+    from fastapi import FastAPI
+
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
 
 
 def _build_redactor(config: TelemetryConfig) -> Redactor:

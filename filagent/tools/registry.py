@@ -27,6 +27,7 @@ ToolCallHook = Callable[[str, bool], None]
 
 # Tool names become span names; anything else a caller sends is collapsed so a
 # span name never carries arbitrary request text.
+UNKNOWN_TOOL = "unknown"
 _SAFE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 
 
@@ -107,7 +108,9 @@ class ToolExecutor:
         Example: ``executor.execute("calculator", {"expression": "1/0"}, conversation_id="c",
         task_id="t")`` returns ``ToolCallResult(success=False, error="division by zero ...")``.
         """
-        span_tool = name if _SAFE_NAME.fullmatch(name) else "invalid_name"
+        # Only registered names reach span names and attributes: a requested
+        # name is user text, and would also make span names unbounded.
+        span_tool = name if name in self.registry.names else UNKNOWN_TOOL
         attributes: dict[str, AttributeValue] = {
             names.TOOL_NAME: span_tool,
             names.GEN_AI_TOOL_NAME: span_tool,

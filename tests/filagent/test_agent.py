@@ -249,7 +249,7 @@ def test_unknown_tool_in_simple_mode_is_a_failed_call_with_an_error_span(
 
     assert not result.tool_calls[0].success
     assert "teleport failed: unknown tool 'teleport'" in result.content
-    span = spans.one("tool.execute.teleport")
+    span = spans.one("tool.execute.unknown")
     assert spans.parent_name(span) == "agent.run_simple"
     assert span.status.status_code.name == "ERROR"
 

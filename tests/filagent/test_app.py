@@ -51,21 +51,12 @@ HEX32 = re.compile(r"[0-9a-f]{32}")
 HEX16 = re.compile(r"[0-9a-f]{16}")
 USER_ID_KEY = "test-user-id-key-0123456789"
 
-#: The HTTP instrumentations emit the stable names only when the process opts in.
-STABLE_HTTP = "http" in os.environ.get("OTEL_SEMCONV_STABILITY_OPT_IN", "").split(",")
-needs_stable_http_semconv = pytest.mark.xfail(
-    not STABLE_HTTP,
-    reason="instrumentation 0.66b emits the old http.* names unless "
-    "OTEL_SEMCONV_STABILITY_OPT_IN=http; TelemetryManager does not opt in yet",
-    strict=True,
-)
-
 
 # --- fixtures ---------------------------------------------------------------------------
 
 
 def telemetry_config(**sections: Any) -> TelemetryConfig:
-    """The packaged defaults with a fixed user-id key and no records file."""
+    """Default telemetry settings with a fixed user-id key and no records file."""
     data: dict[str, Any] = {
         "privacy": {"user_id_hmac_secret": USER_ID_KEY},
         "records": {"path": None},
@@ -135,7 +126,8 @@ def ask(client: TestClient, content: str, **fields: Any) -> httpx.Response:
     """POST one user message to /chat; ``fields`` adds mode, conversation_id, ..."""
     headers = fields.pop("headers", None)
     body = {"messages": [{"role": "user", "content": content}], **fields}
-    return client.post("/chat", json=body, headers=headers)
+    response: httpx.Response = client.post("/chat", json=body, headers=headers)
+    return response
 
 
 def attributes(span_: ReadableSpan) -> dict[str, Any]:
@@ -462,7 +454,6 @@ def test_agent_spans_record_no_message_content(client: TestClient, spans: Spans)
 # --- HTTP semantic conventions ------------------------------------------------------------
 
 
-@needs_stable_http_semconv
 def test_server_span_carries_stable_http_attributes(client: TestClient, spans: Spans) -> None:
     ask(client, "What is 2+2?")
 
@@ -476,7 +467,6 @@ def test_server_span_carries_stable_http_attributes(client: TestClient, spans: S
     assert not {"http.method", "http.status_code", "http.target", "http.url"} & set(server)
 
 
-@needs_stable_http_semconv
 def test_search_call_carries_stable_http_attributes_on_both_sides(
     client: TestClient, spans: Spans
 ) -> None:
@@ -654,17 +644,7 @@ print(json.dumps({
 
 def test_service_answers_when_the_opentelemetry_sdk_is_not_importable(tmp_path: Path) -> None:
     # Defaults all the way (create_app() with no arguments), in a fresh interpreter.
-    completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(SDK_BLOCKED_SCRIPT)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=tmp_path,
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "FILAGENT_USER_ID_SECRET": "k" * 16},
-    )
-    assert completed.returncode == 0, completed.stderr
-    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    result = run_python(SDK_BLOCKED_SCRIPT, tmp_path)
 
     assert result["loaded"] == []
     assert (result["status"], result["metrics"]) == (200, 200)
@@ -673,6 +653,61 @@ def test_service_answers_when_the_opentelemetry_sdk_is_not_importable(tmp_path: 
     assert "x-trace-id" not in result["headers"]
     (record,) = read_records(tmp_path / "filagent-records.jsonl")
     assert record["trace_id"] is None
+
+
+GLOBAL_PROVIDER_SCRIPT = """
+import json
+from fastapi.testclient import TestClient
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from filagent.app import create_app
+from filagent.audit import DecisionRecorder
+from filagent.settings import Settings
+from filagent.telemetry.config import TelemetryConfig
+from filagent.telemetry.setup import TelemetryManager
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+trace.set_tracer_provider(provider)  # another part of the program traces globally
+
+untraced = TelemetryManager(TelemetryConfig(enabled=False))
+app = create_app(Settings(), untraced, recorder=DecisionRecorder(None))
+with TestClient(app) as client:
+    chat = client.post("/chat", json={"messages": [{"role": "user", "content": "What is 2+2?"}]})
+print(json.dumps({
+    "status": chat.status_code,
+    "trace_id": chat.json()["trace_id"],
+    "headers": sorted(chat.headers),
+    "spans": [span.name for span in exporter.get_finished_spans()],
+}))
+"""
+
+
+def run_python(script: str, cwd: Path) -> Any:
+    """Run ``script`` in a fresh interpreter; its last output line is JSON."""
+    completed = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=cwd,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "FILAGENT_USER_ID_SECRET": "k" * 16},
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_disabled_tracing_ignores_a_global_tracer_provider(tmp_path: Path) -> None:
+    # FastAPI traces requests with the global provider by itself unless told not to.
+    result = run_python(GLOBAL_PROVIDER_SCRIPT, tmp_path)
+
+    assert (result["status"], result["trace_id"]) == (200, "")
+    assert "x-trace-id" not in result["headers"]
+    assert result["spans"] == []
 
 
 # --- logs and decision records --------------------------------------------------------------
@@ -717,3 +752,19 @@ def test_user_id_reaches_spans_only_as_a_keyed_hash(client: TestClient, spans: S
     assert str(run[names.USER_ID_HASH]).startswith("hmac-sha256:")
     everything = [str(value) for s in spans.all() for value in attributes(s).values()]
     assert not any("alice" in value for value in everything)
+
+
+# --- the contract document ------------------------------------------------------------------
+
+
+def test_contract_document_names_every_span_and_attribute() -> None:
+    document = (Path(__file__).parents[2] / "docs" / "TRACING_CONTRACT.md").read_text("utf-8")
+    constants = {
+        constant: value
+        for constant, value in vars(names).items()
+        if constant.isupper() and isinstance(value, str)
+    }
+
+    # As code: `value` or the start of one (`tool.execute.{tool}`), not a word in a sentence.
+    missing = {name: value for name, value in constants.items() if f"`{value}" not in document}
+    assert not missing, f"docs/TRACING_CONTRACT.md does not mention {missing}"

@@ -9,7 +9,6 @@ An unreachable model backend is a 502.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,15 +34,6 @@ MAX_CONTENT_CHARS = 200
 MAX_MESSAGES = 5
 JSON = {"content-type": "application/json"}
 HELLO = {"messages": [{"role": "user", "content": "What is 2+2?"}]}
-
-#: The HTTP instrumentations emit the stable names only when the process opts in.
-STABLE_HTTP = "http" in os.environ.get("OTEL_SEMCONV_STABILITY_OPT_IN", "").split(",")
-needs_stable_http_semconv = pytest.mark.xfail(
-    not STABLE_HTTP,
-    reason="instrumentation 0.66b emits the old http.* names unless "
-    "OTEL_SEMCONV_STABILITY_OPT_IN=http; TelemetryManager does not opt in yet",
-    strict=True,
-)
 
 
 def user(content: str) -> dict[str, str]:
@@ -114,7 +104,8 @@ def model_down_client(
 
 
 def ask(client: TestClient, content: str) -> httpx.Response:
-    return client.post("/chat", json={"messages": [user(content)]})
+    response: httpx.Response = client.post("/chat", json={"messages": [user(content)]})
+    return response
 
 
 def attributes(span: ReadableSpan) -> dict[str, Any]:
@@ -276,7 +267,6 @@ def test_refused_request_server_span_keeps_status_unset(
     assert "error.type" not in attributes(server)
 
 
-@needs_stable_http_semconv
 @pytest.mark.parametrize(("request_", "status"), REFUSALS)
 def test_refused_request_server_span_records_its_4xx_status_code(
     client: TestClient, spans: Spans, request_: dict[str, Any], status: int
@@ -321,7 +311,7 @@ def test_unknown_tool_gives_a_failed_call_and_an_error_span(
     (call,) = response.json()["tool_calls"]
     assert (call["tool"], call["arguments"], call["success"]) == ("teleport", {"to": "mars"}, False)
     assert call["error"].startswith("unknown tool 'teleport': expected one of calculator")
-    tool = spans.one(names.tool_span_name("teleport"))
+    tool = spans.one(names.tool_span_name("unknown"))
     assert tool.status.status_code is StatusCode.ERROR
     assert attributes(tool)[names.TOOL_VALIDATION_SUCCESS] is False
     assert attributes(tool)[names.TOOL_EXECUTION_SUCCESS] is False
@@ -377,8 +367,8 @@ def test_tool_name_that_is_not_an_identifier_stays_out_of_span_names(
     response = ask(client, "use tool ../../etc/x with {}")
 
     assert response.json()["tool_calls"][0]["tool"] == "../../etc/x"
-    tool = spans.one(names.tool_span_name("invalid_name"))
-    assert attributes(tool)[names.TOOL_NAME] == "invalid_name"
+    tool = spans.one(names.tool_span_name("unknown"))
+    assert attributes(tool)[names.TOOL_NAME] == "unknown"
     assert not any("etc" in s.name for s in spans.all())
 
 
@@ -439,7 +429,6 @@ def test_model_failure_marks_the_server_span_error(
     assert spans.one("POST /chat").status.status_code is StatusCode.ERROR
 
 
-@needs_stable_http_semconv
 def test_model_failure_server_span_names_the_status_code_as_error_type(
     model_down_client: TestClient, spans: Spans
 ) -> None:

@@ -190,7 +190,12 @@ def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
         timeout=30,
     )
     trace_id = response.headers["X-Trace-ID"]
-    receiver.wait_for(lambda spans: any(s.trace_id == trace_id for s in spans))
+    # Both processes log inside their spans: wait until both SERVER spans are in.
+    receiver.wait_for(
+        lambda spans: (
+            {"POST /chat", "GET /search"} <= {s.name for s in spans if s.trace_id == trace_id}
+        )
+    )
 
     stdout = Path(str(service["stdout"]))
     deadline = time.monotonic() + 10

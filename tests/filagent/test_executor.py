@@ -97,7 +97,7 @@ def test_unknown_tool_is_a_failed_call_and_an_error_span(tracer: Tracer, spans: 
 
     assert not call.success
     assert call.error == "unknown tool 'teleport': expected one of calculator"
-    span = spans.one("tool.execute.teleport")
+    span = spans.one("tool.execute.unknown")
     assert span.status.status_code.name == "ERROR"
     assert span.attributes is not None
     assert span.attributes["error.type"] == "UnknownToolError"
@@ -110,7 +110,7 @@ def test_tool_names_unfit_for_a_span_name_are_replaced(tracer: Tracer, spans: Sp
     executor = ToolExecutor(ToolRegistry([CalculatorTool()]), tracer)
     call = execute(executor, "rm -rf /; echo", {})
     assert call.error == "unknown tool with an invalid name: expected one of calculator"
-    assert spans.one("tool.execute.invalid_name").status.status_code.name == "ERROR"
+    assert spans.one("tool.execute.unknown").status.status_code.name == "ERROR"
 
 
 @pytest.mark.parametrize(

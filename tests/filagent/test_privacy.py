@@ -317,6 +317,7 @@ def test_the_word_bearer_in_prose_is_kept(redactor: Redactor) -> None:
         "xoxb-1234567890-abcdefghij",
         "AIza" + "Sy9" * 11 + "ab",
         "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+        "ghp_" + "A" * 36,  # found by the fuzz profile: no digit at all
     ],
 )
 def test_api_key_shapes_are_masked(redactor: Redactor, key: str) -> None:
@@ -389,6 +390,10 @@ def test_redacting_twice_changes_nothing_more(redactor: Redactor) -> None:
         "task-abcdefghijklmnopqrstu1",
         "Note: nothing to see",
         "gen_ai.usage.input_tokens=12",
+        # found by the fuzz profile:
+        "E09AC7E9-7FE1-ADEC-2516-BD763713624F E4FDF16C-4F14-02CE-11D3-30BD1BE4C382",
+        "Sat, 01 Jan 2000 00:00:00 +0000 0.0.10",
+        "Sat, 01 Jan 2000 00:00:00 +1000 1.2.30",
     ],
 )
 def test_identifiers_timestamps_and_numbers_are_left_untouched(
@@ -593,6 +598,11 @@ def test_url_inside_free_text_has_its_query_scrubbed(redactor: Redactor) -> None
 
 def test_path_with_query_inside_free_text_is_scrubbed(redactor: Redactor) -> None:
     assert redactor.redact_text("GET /search?q=hello 200") == "GET /search?q=[REDACTED:query] 200"
+
+
+def test_url_scheme_is_not_read_as_a_key(redactor: Redactor) -> None:
+    text = "see https://example.org/v1/Password2AbcDefGhij/x now"
+    assert redactor.redact_text(text) == text
 
 
 # --- user ids ---------------------------------------------------------------------------------

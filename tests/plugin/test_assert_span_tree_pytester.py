@@ -289,3 +289,48 @@ def test_the_guides_examples_pass_as_written(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess()
 
     result.assert_outcomes(passed=sum(source.count("\ndef test_") for source in files.values()))
+
+
+def test_a_tree_printed_by_trace_tree_pasted_back_passes_exactly(
+    program: pytest.Pytester,
+) -> None:
+    first = run(
+        program,
+        """
+        from opentelemetry import trace
+        from shop import checkout
+
+        def test_checkout(trace_capture):
+            checkout(["tea"])
+            tracer = trace.get_tracer("t")
+            with tracer.start_as_current_span("note", attributes={"text": "x" * 500}):
+                pass
+            assert False, "show me the tree"
+        """,
+        "--trace-tree",
+    )
+    lines = first.stdout.lines
+    start = next(i for i, line in enumerate(lines) if "Captured trace trees" in line) + 1
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith(("=", "_", "-")))
+    printed = "\n".join(lines[start:end]).strip("\n")
+    assert printed.startswith("POST /checkout [SERVER]")
+    assert "\n\nnote\n" in printed
+    assert 'text="' + "x" * 120 + '"...' in printed
+
+    second = run(
+        program,
+        f"""
+        from opentelemetry import trace
+        from pytest_filagent_trace import assert_span_tree
+        from shop import checkout
+
+        def test_checkout(trace_capture):
+            checkout(["tea"])
+            tracer = trace.get_tracer("t")
+            with tracer.start_as_current_span("note", attributes={{"text": "x" * 500}}):
+                pass
+            assert_span_tree(trace_capture, {printed!r}, exact=True, ordered=True)
+        """,
+    )
+
+    second.assert_outcomes(passed=1)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import sys
 import threading
 import types
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -358,6 +360,20 @@ def test_closing_a_test_reports_the_spans_it_left_open(
     assert leak.span_id == format(open_span.get_span_context().span_id, "016x")
     assert leak.describe().startswith("span 'background job' (trace ")
     open_span.end()
+
+
+def test_leak_bookkeeping_does_not_keep_ended_spans_alive(
+    processor: CaptureProcessor, tracer: Tracer
+) -> None:
+    processor.open_test("test_a", TraceCapture())
+    span = tracer.start_span("short")
+    alive = weakref.ref(span)
+    span.end()
+    del span
+    gc.collect()
+
+    assert alive() is None
+    assert processor.close_test() == []
 
 
 def test_a_leaked_span_is_not_captured_by_the_test_during_which_it_ends(

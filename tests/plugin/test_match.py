@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import textwrap
 from collections.abc import Iterator
 from typing import Any
@@ -30,6 +31,7 @@ from pytest_filagent_trace.match import (
     span_tree_matches,
     starts_with,
 )
+from pytest_filagent_trace.render import render_tree
 from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree, build_trees
 
 _IDS = iter(range(1, 10**9))
@@ -622,3 +624,16 @@ def test_assertrepr_compare_stays_out_of_other_comparisons() -> None:
     assert assertrepr_compare("!=", span("other"), node) is None
     assert assertrepr_compare("==", 1, 2) is None
     assert assertrepr_compare("==", glob("a*"), "b") is None
+
+
+def test_a_trace_thousands_of_levels_deep_matches_and_explains() -> None:
+    node = make("leaf")
+    for level in range(3000):
+        node = make(f"level{level}", node)
+    limit = sys.getrecursionlimit()
+
+    assert_span_tree(node, render_tree(node), exact=True, ordered=True)
+    message = failure(node, render_tree(node).replace("leaf", "leaves"))
+
+    assert "missing child span(\"leaves\")" in message
+    assert sys.getrecursionlimit() == limit
