@@ -758,6 +758,14 @@ def _credential(value: str) -> str:
     return _AUTH_SCHEME.sub("", value, count=1) if _AUTH_SCHEME.match(value) else value
 
 
+def _scheme_before_mask(text: str, value: str, end: int) -> bool:
+    """``Bearer`` alone, followed by a masked credential the value pattern stops at."""
+    if value.lower() not in _AUTH_SCHEMES or not text[end : end + 1].isspace():
+        return False
+    rest = text[end:].split(None, 1)
+    return bool(rest) and is_masked(rest[0].strip("\"',;"))
+
+
 class SensitiveKeyDetector:
     """Values under sensitive keys that are not masked.
 
@@ -791,7 +799,7 @@ class SensitiveKeyDetector:
                 continue
             group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
             value = match.group(group)
-            if is_masked(_credential(value)) or value.lower() in _AUTH_SCHEMES:
+            if is_masked(_credential(value)) or _scheme_before_mask(text, value, match.end(group)):
                 continue
             findings.append(
                 Finding(

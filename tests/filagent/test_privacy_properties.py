@@ -239,7 +239,12 @@ def assert_gone(output: str, canaries: list[Canary], original: str) -> None:
 def test_each_detector_masks_its_own_kind(canary: Canary) -> None:
     output = REDACTOR.redact_text(f"before {canary.text} after")
     assert canary.secret not in output
-    assert f"[REDACTED:{canary.kind}]" in output
+    if canary.kind == "secret":
+        # The value after a sensitive key may be an address or a number that
+        # another detector claims first: masked all the same.
+        assert MASK.search(output), output
+    else:
+        assert f"[REDACTED:{canary.kind}]" in output
 
 
 @given(data=st.data(), canaries=st.lists(CANARIES, min_size=1, max_size=4))

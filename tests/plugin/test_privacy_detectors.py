@@ -279,6 +279,8 @@ def test_api_key_detector_ignores_short_and_masked_keys() -> None:
         "Set-Cookie: session=abc123; Path=/",
         "X-Api-Key: 1234abcd",
         "accessToken=xyz",
+        "password=TOKEN",
+        "Authorization: Bearer 0123456789abcdef",
     ],
 )
 def test_sensitive_key_detector_finds_clear_values_in_text(text: str) -> None:
@@ -306,6 +308,7 @@ def test_sensitive_key_detector_ignores_masked_values_and_look_alike_keys(text: 
     [
         "Authorization: Bearer [REDACTED:secret]",
         "Authorization: Basic <hidden>",
+        'Authorization: Bearer "***"',
         "GET /search?q=[REDACTED:query]&api_key=[REDACTED:secret]",
         'cookie: "[REDACTED:secret]"',
         "mail [REDACTED:email], card [REDACTED:credit_card], SIN [REDACTED:sin]",
