@@ -269,13 +269,18 @@ def main() -> int:
     for case in cases:
         ratios = [results[b][case] / results[a][case] for a, b in itertools.pairwise(sizes)]
         print(f"{case:<12}" + "".join(f"{r:>17.1f}x" for r in ratios))
-    slowest = max(v for k, v in results[TARGET_SPANS].items() if k != "parse text")
-    verdict = "within" if slowest < TARGET_SECONDS else "OVER"
+    at_target = results[TARGET_SPANS]
+    shaped = max(at_target[case] for case in ("round trip", "unordered", "shape"))
     print()
-    print(
-        f"slowest match at {TARGET_SPANS:,} spans: {slowest * 1000:.1f} ms"
-        f" ({verdict} the {TARGET_SECONDS * 1000:.0f} ms target)"
-    )
+    for label, seconds in (
+        ("HTN-shaped cases", shaped),
+        ("wide shuffled (adversarial)", at_target["wide"]),
+    ):
+        verdict = "within" if seconds < TARGET_SECONDS else "OVER"
+        print(
+            f"{label} at {TARGET_SPANS:,} spans: {seconds * 1000:.1f} ms"
+            f" ({verdict} the {TARGET_SECONDS * 1000:.0f} ms target)"
+        )
     return 0
 
 

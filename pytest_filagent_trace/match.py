@@ -869,15 +869,27 @@ def _assign_small(expected: Sequence[Matcher], actual: Sequence[Any]) -> dict[in
 
 
 class _Engine:
-    """Decides whether patterns match nodes; ``exact`` and ``ordered`` apply at every level."""
+    """Decides whether patterns match nodes; ``exact`` and ``ordered`` apply at every level.
 
-    __slots__ = ("exact", "ordered")
+    Every (pattern, node) verdict is remembered for the run, so a subtree is matched once
+    however many siblings, candidates or explanations ask about it.
+    """
+
+    __slots__ = ("_seen", "exact", "ordered")
 
     def __init__(self, *, exact: bool, ordered: bool) -> None:
         self.exact = exact
         self.ordered = ordered
+        self._seen: dict[tuple[int, int], bool] = {}
 
     def node(self, pattern: SpanPattern, node: SpanNode) -> bool:
+        key = (id(pattern), id(node))
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = self._node(pattern, node)
+        return found
+
+    def _node(self, pattern: SpanPattern, node: SpanNode) -> bool:
         if not pattern._local(node, self.exact):
             return False
         spec = pattern._children
@@ -952,16 +964,11 @@ class _Engine:
     def _ordered(self, spec: _Children, nodes: Sequence[SpanNode], allow_extra: bool) -> bool:
         sequence = spec.sequence
         end = len(sequence)
-        memo: dict[tuple[int, int], bool] = {}
 
         def edge(position: int, index: int) -> bool:
             slot = sequence[position]
             assert isinstance(slot, SpanPattern)
-            key = (id(slot), index)
-            found = memo.get(key)
-            if found is None:
-                found = memo[key] = self.node(slot, nodes[index])
-            return found
+            return self.node(slot, nodes[index])
 
         def skip_ellipses(position: int) -> int:
             while position < end and sequence[position] is ...:
@@ -978,15 +985,8 @@ class _Engine:
                     position = skip_ellipses(position + 1)
             return position == end
 
-        counted_memo: dict[int, bool] = {}
-
         def counted(index: int) -> bool:
-            found = counted_memo.get(index)
-            if found is None:
-                found = counted_memo[index] = any(
-                    self.node(pattern, nodes[index]) for pattern in spec.count_patterns
-                )
-            return found
+            return any(self.node(pattern, nodes[index]) for pattern in spec.count_patterns)
 
         states = {0, skip_ellipses(0)}
         for index in range(len(nodes)):
@@ -1016,6 +1016,9 @@ class _MemberOf(Matcher):
     def equals(self, value: Any) -> bool:
         return id(value) in self.ids
 
+    def __repr__(self) -> str:
+        return f"<one of {len(self.ids)} spans>"
+
 
 def _kind_of(value: Any) -> type | None:
     # The type a literal attribute value is compared as (see _strict_equal).
@@ -1043,7 +1046,6 @@ class _Assignment:
         self.nodes = nodes
         self.slot_node = [-1] * len(spec.slots)
         self.owner = [-1] * len(nodes)
-        self._memo: dict[tuple[int, int], bool] = {}
         self._by_name: dict[str, list[int]] | None = None
         self._by_value: dict[tuple[str, str], dict[tuple[type, Any], list[int]]] = {}
         self._solve()
@@ -1094,19 +1096,14 @@ class _Assignment:
         return index
 
     def edge(self, slot: int, index: int) -> bool:
-        pattern = self.spec.slots[slot]
-        key = (id(pattern), index)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self.engine.node(pattern, self.nodes[index])
-        return found
+        return self.engine.node(self.spec.slots[slot], self.nodes[index])
 
     def _take(self, slot: int, index: int) -> None:
         self.slot_node[slot] = index
         self.owner[index] = slot
 
     def _solve(self) -> None:
-        owner, slot_node, nodes, memo = self.owner, self.slot_node, self.nodes, self._memo
+        owner, slot_node, nodes = self.owner, self.slot_node, self.nodes
         matches = self.engine.node
         literal, rank = self.spec.literal, self.spec.rank
         for slot, pattern in enumerate(self.spec.slots):
@@ -1115,18 +1112,13 @@ class _Assignment:
             hint = rank[slot]
             if hint < len(candidates) and candidates is named:
                 index = candidates[hint]
-                if owner[index] < 0:
-                    if matches(pattern, nodes[index]):
-                        slot_node[slot], owner[index] = index, slot
-                        continue
-                    memo[(id(pattern), index)] = False
+                if owner[index] < 0 and matches(pattern, nodes[index]):
+                    slot_node[slot], owner[index] = index, slot
+                    continue
             for index in candidates:
-                if owner[index] < 0:
-                    # Only failures are remembered: a success is taken at once.
-                    if matches(pattern, nodes[index]):
-                        slot_node[slot], owner[index] = index, slot
-                        break
-                    memo[(id(pattern), index)] = False
+                if owner[index] < 0 and matches(pattern, nodes[index]):
+                    slot_node[slot], owner[index] = index, slot
+                    break
         for slot, index in enumerate(slot_node):
             if index < 0:
                 self._augment(slot)
@@ -1167,11 +1159,7 @@ class _Assignment:
         node = self.nodes[index]
         found: list[SpanPattern] = []
         for pattern in self.spec.count_patterns:
-            key = (id(pattern), index)
-            hit = self._memo.get(key)
-            if hit is None:
-                hit = self._memo[key] = self.engine.node(pattern, node)
-            if hit:
+            if self.engine.node(pattern, node):
                 found.append(pattern)
         return found
 

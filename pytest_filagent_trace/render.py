@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 __all__ = [
     "TreeSyntaxError",
     "format_value",
+    "node_head",
     "parse_tree",
+    "quote",
     "render_tree",
     "roots_of",
 ]

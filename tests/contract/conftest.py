@@ -71,6 +71,20 @@ def ask(client: TestClient | httpx.Client, content: str, **fields: Any) -> httpx
     return response
 
 
+def answer_of(body: dict[str, Any]) -> dict[str, Any]:
+    """A ``/chat`` answer without what differs on every request: generated ids, trace id.
+
+    Example:
+        >>> answer_of({"mode": "simple", "task_id": "9a3e", "trace_id": ""})
+        {'mode': 'simple'}
+    """
+    return {
+        key: value
+        for key, value in body.items()
+        if key not in ("conversation_id", "task_id", "trace_id")
+    }
+
+
 def request_trace(
     capture: TraceCapture, response: httpx.Response, *, searched: bool = False
 ) -> SpanTree:

@@ -635,5 +635,5 @@ def test_a_trace_thousands_of_levels_deep_matches_and_explains() -> None:
     assert_span_tree(node, render_tree(node), exact=True, ordered=True)
     message = failure(node, render_tree(node).replace("leaf", "leaves"))
 
-    assert "missing child span(\"leaves\")" in message
+    assert 'missing child span("leaves")' in message
     assert sys.getrecursionlimit() == limit
