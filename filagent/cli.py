@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
 import httpx
 
@@ -98,27 +100,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     config = load_telemetry_config()
     settings = Settings.from_env()
+    _exit_cleanly_on_sigterm()
     search: subprocess.Popen[bytes] | None = None
-    if not args.no_search:
-        search_url = f"http://{args.host}:{args.search_port}"
-        env = dict(os.environ)
-        env["OTEL_SERVICE_NAME"] = f"{config.service.name}-search"
-        search = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable,
-                "-m",
-                "filagent",
-                "search",
-                "--host",
-                args.host,
-                "--port",
-                str(args.search_port),
-            ],
-            env=env,
-        )
-        _wait_healthy(f"{search_url}/health", search)
-        settings = settings.model_copy(update={"search_url": search_url})
     try:
+        if not args.no_search:
+            search, search_url = _start_search(args, f"{config.service.name}-search")
+            settings = settings.model_copy(update={"search_url": search_url})
         configure_logging(config.logging.level)
         app = create_app(settings, get_telemetry_manager())
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", log_config=None)
@@ -128,6 +115,50 @@ def _serve(args: argparse.Namespace) -> int:
             search.terminate()
             search.wait(10)
     return 0
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so ``finally`` blocks run.
+
+    uvicorn shuts down gracefully on SIGTERM and then raises the signal again
+    with the handler that was there before it started: with the default
+    handler the process would die at once, losing unexported spans and
+    leaving the search service running.
+    """
+
+    def _exit(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _exit)
+
+
+def _start_search(
+    args: argparse.Namespace, service_name: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    search_url = f"http://{args.host}:{args.search_port}"
+    env = dict(os.environ)
+    env["OTEL_SERVICE_NAME"] = service_name
+    search = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "filagent",
+            "search",
+            "--host",
+            args.host,
+            "--port",
+            str(args.search_port),
+        ],
+        env=env,
+    )
+    try:
+        _wait_healthy(f"{search_url}/health", search)
+    except BaseException:
+        search.terminate()
+        search.wait(10)
+        raise
+    return search, search_url
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
@@ -154,6 +185,7 @@ def _search(args: argparse.Namespace) -> int:
     from filagent.telemetry.setup import get_telemetry_manager
 
     configure_logging(load_telemetry_config().logging.level)
+    _exit_cleanly_on_sigterm()
     try:
         uvicorn.run(
             create_search_app(get_telemetry_manager()),

@@ -236,3 +236,49 @@ def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
         timeout=60,
     )
     assert [json.loads(line)["trace_id"] for line in printed.stdout.splitlines()] == [trace_id]
+
+
+def test_stopping_serve_stops_its_search_service_and_flushes_spans(
+    receiver: OTLPReceiver, tmp_path: Path
+) -> None:
+    port, search_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "OTEL_SERVICE_NAME": "filagent-stop",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
+        "OTEL_BSP_SCHEDULE_DELAY": "60000",  # only the shutdown flush exports
+        "FILAGENT_RECORDS_PATH": "none",
+        "FILAGENT_USER_ID_SECRET": "e2e-secret-0123456789",
+    }
+    log = tmp_path / "stdout.log"
+    with log.open("w") as stdout:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "filagent",
+                "serve",
+                "--port",
+                str(port),
+                "--search-port",
+                str(search_port),
+            ],
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=tmp_path,
+        )
+        try:
+            _wait_until_healthy(f"http://127.0.0.1:{port}", process, log)
+            trace_id = httpx.post(
+                f"http://127.0.0.1:{port}/chat",
+                json={"messages": [{"role": "user", "content": "What is 6*7?"}]},
+                timeout=30,
+            ).headers["X-Trace-ID"]
+        finally:
+            process.terminate()
+            assert process.wait(20) == 0, log.read_text()
+
+    receiver.wait_for(lambda spans: any(s.trace_id == trace_id for s in spans), timeout=10)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{search_port}/health", timeout=2)
