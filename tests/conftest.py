@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("quick", max_examples=60, deadline=None)
@@ -15,3 +16,20 @@ settings.register_profile(
     "fuzz", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+@pytest.fixture(autouse=True)
+def _inner_pytest_runs_are_not_xdist_workers(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pytest run started by a test is a session of its own, even under ``-n``.
+
+    xdist marks its workers with ``PYTEST_XDIST_*`` variables; a subprocess
+    inherits them and plugins (syrupy among them) would then act as a worker
+    and keep their report to themselves.
+    """
+    if "pytester" not in request.fixturenames:
+        return
+    for name in list(os.environ):
+        if name.startswith("PYTEST_XDIST_"):
+            monkeypatch.delenv(name)
