@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
 import structlog
@@ -73,10 +73,38 @@ def _shared_processors() -> list[Processor]:
     ]
 
 
+class _TracedRecordFactory:
+    """Makes every standard-library record carry its span and a redacted message.
+
+    Doing it when the record is created — not when our handler formats it —
+    means every handler in the process (a test capture, a handler another
+    library added) receives the same redacted, correlated record that FilAgent
+    writes. structlog events (a dict message) are redacted in their own chain.
+    """
+
+    def __init__(
+        self, previous: Callable[..., logging.LogRecord], redact: Callable[[str], str] | None
+    ) -> None:
+        self.previous = getattr(previous, "previous", previous)  # never stack factories
+        self.redact = redact
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.previous(*args, **kwargs)
+        if isinstance(record.msg, Mapping):
+            return record
+        if self.redact is not None:
+            record.msg = self.redact(record.getMessage())
+            record.args = None
+        for key, value in current_trace_context().items():
+            setattr(record, key, value)
+        return record
+
+
 def configure_logging(
     level: str = "INFO",
     stream: TextIO | None = None,
     extra_processors: Iterable[Processor] = (),
+    redact: Callable[[str], str] | None = None,
 ) -> None:
     """Send structlog and standard-library logs to ``stream`` (stdout) as JSON lines.
 
@@ -96,15 +124,17 @@ def configure_logging(
     if name not in LEVELS:
         msg = f"log level: expected one of {', '.join(LEVELS)}, found {level!r}"
         raise ValueError(msg)
+    extra = list(extra_processors)
+    # Redaction runs in each chain before the event leaves it, so that what any
+    # handler or capture receives is what FilAgent would write.
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=_shared_processors(),
+        foreign_pre_chain=[*_shared_processors(), structlog.processors.format_exc_info, *extra],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            *extra_processors,
             structlog.processors.JSONRenderer(default=str),
         ],
     )
+    logging.setLogRecordFactory(_TracedRecordFactory(logging.getLogRecordFactory(), redact))
     handler = _JsonLinesHandler(stream)
     handler.setFormatter(formatter)
     handler.set_name("filagent-json")
@@ -126,6 +156,8 @@ def configure_logging(
             structlog.stdlib.filter_by_level,
             structlog.stdlib.PositionalArgumentsFormatter(),
             *_shared_processors(),
+            structlog.processors.format_exc_info,
+            *extra,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
