@@ -613,9 +613,10 @@ def _describe(prefix: str, record: Mapping[str, Any]) -> str:
     parts = []
     event = next((record[k] for k in ("event", "message", "msg") if k in record), None)
     if event is not None:
-        text = " ".join(str(event).split())
+        # Mask before shortening: a cut value would no longer be recognised.
+        text = mask_pii(" ".join(str(event).split()))
         text = text if len(text) <= 50 else text[:49] + "\u2026"
-        parts.append(f"event {mask_pii(text)!r}")
+        parts.append(f"event {text!r}")
     logger = record.get("logger")
     if isinstance(logger, str) and logger:
         parts.append(f"logger {logger!r}")

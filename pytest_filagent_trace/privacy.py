@@ -1296,7 +1296,7 @@ class _Scanner:
             (record[k] for k in ("event", "message", "msg") if isinstance(record.get(k), str)),
             None,
         )
-        return f"{base} (event {self.label(_short(event, 40))!r})" if event else base
+        return f"{base} (event {_short(self.label(event), 40)!r})" if event else base
 
     def lines(self, text: str, name: str) -> None:
         for number, line in enumerate(text.splitlines(), start=1):
