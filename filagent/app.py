@@ -80,6 +80,7 @@ def create_app(
         metrics.count_tool_call(tool if tool in registry else UNKNOWN_TOOL_LABEL, success)
 
     tools = ToolExecutor(registry, tracer, on_call=count_tool_call)
+    registered = set(registry.names)
     model = build_model(
         settings.model,
         base_url=settings.openai_base_url,
@@ -147,7 +148,12 @@ def create_app(
                 route_mode=result.route.mode,
                 route_reason=result.route.reason,
                 route_confidence=result.route.confidence,
-                tools=[ToolUse(tool=c.tool, success=c.success) for c in result.tool_calls],
+                tools=[
+                    # Like spans, records name only registered tools: any other
+                    # requested name is request text.
+                    ToolUse(tool=c.tool if c.tool in registered else "unknown", success=c.success)
+                    for c in result.tool_calls
+                ],
                 outcome=outcome,
                 error=next((c.error for c in result.tool_calls if c.error), None),
             )

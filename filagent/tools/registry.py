@@ -11,7 +11,6 @@ Example::
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -28,7 +27,6 @@ ToolCallHook = Callable[[str, bool], None]
 # Tool names become span names; anything else a caller sends is collapsed so a
 # span name never carries arbitrary request text.
 UNKNOWN_TOOL = "unknown"
-_SAFE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 
 
 class UnknownToolError(LookupError):
@@ -136,8 +134,10 @@ class ToolExecutor:
         tool = self.registry.get(name)
         if tool is None:
             known = ", ".join(self.registry.names) or "none"
-            shown = repr(name) if _SAFE_NAME.fullmatch(name) else "with an invalid name"
-            error: Exception = UnknownToolError(f"unknown tool {shown}: expected one of {known}")
+            # The requested name is not quoted: it is request text, and this
+            # message reaches spans and decision records (the response's
+            # tool_calls still show what was asked).
+            error: Exception = UnknownToolError(f"unknown tool: expected one of {known}")
             return self._fail(failed, span, error, validation=False)
         try:
             args = tool.args_model.model_validate(arguments)

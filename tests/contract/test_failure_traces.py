@@ -117,7 +117,7 @@ def test_unknown_tool_is_an_error_span_named_unknown_whatever_was_asked(
 
     (call,) = response.json()["tool_calls"]
     assert (call["tool"], call["success"]) == ("teleport", False)
-    description = "unknown tool 'teleport': expected one of calculator, file_read, web_search"
+    description = "unknown tool: expected one of calculator, file_read, web_search"
     tool = span(
         "tool.execute.unknown",
         **failed_tool_span("unknown", "UnknownToolError", description, validated=False),
