@@ -211,7 +211,7 @@ class TraceCapture:
             >>> capture.find("tool.execute.*", attributes={"tool.execution.success": False})
             ... # doctest: +SKIP
             [<SpanNode 'POST /chat › agent.run_simple › tool.execute.calculator' ...>]
-        """  # noqa: RUF002 - the separator is the product's path notation
+        """
         wanted = {**(attributes or {}), **attribute_kwargs}
         return [node for node in self._refresh()[0] if node_matches(node, name, wanted)]
 
@@ -247,7 +247,7 @@ class TraceCapture:
         Example:
             >>> capture.select("tool.execute.*[tool.execution.success=false]")  # doctest: +SKIP
             [<SpanNode 'POST /chat › agent.run_simple › tool.execute.calculator' ...>]
-        """  # noqa: RUF002 - the separator is the product's path notation
+        """
         from pytest_filagent_trace.selectors import select
 
         return select(self, selector)

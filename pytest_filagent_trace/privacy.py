@@ -1057,7 +1057,7 @@ def span_refs(spans: Sequence[Any]) -> list[SpanRef]:
     Example:
         >>> [ref.path for ref in span_refs(capture.spans)]  # doctest: +SKIP
         ['POST /chat', 'POST /chat › agent.route']
-    """  # noqa: RUF002 - the separator is the product's path notation
+    """
     facts = [_span_facts(span) for span in spans]
     by_id = {(fact.trace_id, fact.span_id): fact for fact in facts}
     refs = []

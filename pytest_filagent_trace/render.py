@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 import warnings
@@ -223,7 +224,9 @@ def _name_text(name: str) -> str:
     return name if _is_bare_name(name) else quote(name)
 
 
+@functools.lru_cache(maxsize=4096)
 def _key_text(key: str) -> str:
+    # Cached: a trace repeats the same few dozen attribute keys on every span.
     return key if key != "..." and _BARE_KEY.fullmatch(key) else quote(key)
 
 
@@ -275,7 +278,7 @@ def _selected(
     for key in sorted(node.attributes):
         if attributes is not True and not any(fnmatchcase(key, glob) for glob in attributes):
             continue
-        if any(fnmatchcase(key, glob) for glob in masked):
+        if masked and any(fnmatchcase(key, glob) for glob in masked):
             items.append(f"{_key_text(key)}=...")
         else:
             value = _shortened(node.attributes[key], max_value_length)

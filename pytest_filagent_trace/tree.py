@@ -92,7 +92,7 @@ class SpanNode:
         Example:
             >>> node.path()  # doctest: +SKIP
             'POST /chat › agent.run_with_htn › tool.execute.calculator'
-        """  # noqa: RUF002 - the separator is the product's path notation
+        """
         names: list[str] = []
         node: SpanNode | None = self
         while node is not None:

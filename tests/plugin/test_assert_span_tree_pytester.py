@@ -1,7 +1,5 @@
 """assert_span_tree as a user runs it: pytest on a test file, and what the terminal shows."""
 
-# ruff: noqa: RUF001 - the span path separator (U+203A) is what users see in messages
-
 from __future__ import annotations
 
 import re

@@ -1,7 +1,5 @@
 """span(...) patterns, attribute matchers and assert_span_tree (match.py)."""
 
-# ruff: noqa: RUF001 - the span path separator (U+203A) is what users see in messages
-
 from __future__ import annotations
 
 import math
