@@ -248,6 +248,7 @@ class TraceCapture:
             >>> capture.select("tool.execute.*[tool.execution.success=false]")  # doctest: +SKIP
             [<SpanNode 'POST /chat › agent.run_simple › tool.execute.calculator' ...>]
         """
+        __tracebackhide__ = True
         from pytest_filagent_trace.selectors import select
 
         return select(self, selector)

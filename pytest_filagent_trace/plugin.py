@@ -23,8 +23,10 @@ from pytest_filagent_trace.capture import (
     TraceCapture,
     load_provider,
 )
+from pytest_filagent_trace.match import assertrepr_compare
 from pytest_filagent_trace.snapshot import (
     add_snapshot_options,
+    options_from_config,
     trace_snapshot,
     trace_snapshot_options,
 )
@@ -143,6 +145,13 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if mode == "all":
         config.pluginmanager.register(_PassedTrees(), "filagent-trace-passed-trees")
+    # A bad trace_snapshot_* ini value stops the run here, once, not in every test.
+    options_from_config(config)
+
+
+def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
+    """``assert span(...) == trace`` explains itself like ``assert_span_tree``."""
+    return assertrepr_compare(op, left, right)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -332,3 +332,23 @@ def test_a_tree_printed_by_trace_tree_pasted_back_passes_exactly(
     )
 
     second.assert_outcomes(passed=1)
+
+
+def test_a_plain_assert_of_a_pattern_against_a_trace_explains_the_mismatch(
+    program: pytest.Pytester,
+) -> None:
+    result = run(
+        program,
+        """
+        from pytest_filagent_trace import span
+        from shop import checkout
+
+        def test_checkout(trace_capture):
+            checkout(["tea"])
+            assert span("POST /checkout", span("refund")) == trace_capture.trace()
+        """,
+        "-vv",
+    )
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(['*missing child span("refund")*', "*amongst: *pay*"])
