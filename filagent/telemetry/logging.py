@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 import structlog
@@ -73,38 +73,10 @@ def _shared_processors() -> list[Processor]:
     ]
 
 
-class _TracedRecordFactory:
-    """Makes every standard-library record carry its span and a redacted message.
-
-    Doing it when the record is created — not when our handler formats it —
-    means every handler in the process (a test capture, a handler another
-    library added) receives the same redacted, correlated record that FilAgent
-    writes. structlog events (a dict message) are redacted in their own chain.
-    """
-
-    def __init__(
-        self, previous: Callable[..., logging.LogRecord], redact: Callable[[str], str] | None
-    ) -> None:
-        self.previous = getattr(previous, "previous", previous)  # never stack factories
-        self.redact = redact
-
-    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = self.previous(*args, **kwargs)
-        if isinstance(record.msg, Mapping):
-            return record
-        if self.redact is not None:
-            record.msg = self.redact(record.getMessage())
-            record.args = None
-        for key, value in current_trace_context().items():
-            setattr(record, key, value)
-        return record
-
-
 def configure_logging(
     level: str = "INFO",
     stream: TextIO | None = None,
     extra_processors: Iterable[Processor] = (),
-    redact: Callable[[str], str] | None = None,
 ) -> None:
     """Send structlog and standard-library logs to ``stream`` (stdout) as JSON lines.
 
@@ -134,7 +106,6 @@ def configure_logging(
             structlog.processors.JSONRenderer(default=str),
         ],
     )
-    logging.setLogRecordFactory(_TracedRecordFactory(logging.getLogRecordFactory(), redact))
     handler = _JsonLinesHandler(stream)
     handler.setFormatter(formatter)
     handler.set_name("filagent-json")

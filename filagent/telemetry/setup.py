@@ -245,9 +245,7 @@ class TelemetryManager:
 
             manager.configure_logging()          # stdout
         """
-        configure_logging(
-            self.config.logging.level, stream, self.log_processors(), self.redactor.redact_text
-        )
+        configure_logging(self.config.logging.level, stream, self.log_processors())
 
     def install_global(self) -> bool:
         """Make this manager's own provider the process-wide one, if none is set yet.

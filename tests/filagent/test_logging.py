@@ -20,9 +20,7 @@ from filagent.telemetry.tracing import Tracer
 def restore_logging() -> Iterator[None]:
     loggers = [logging.getLogger(name) for name in ("", *SERVER_LOGGERS)]
     saved = [(list(lg.handlers), lg.level, lg.propagate) for lg in loggers]
-    factory = logging.getLogRecordFactory()
     yield
-    logging.setLogRecordFactory(factory)
     for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
         logger.handlers[:] = handlers
         logger.setLevel(level)
@@ -155,33 +153,3 @@ def test_without_a_stream_lines_go_to_the_current_stdout(
 def test_unknown_level_lists_the_allowed_ones() -> None:
     with pytest.raises(ValueError, match="expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL"):
         configure_logging("LOUD")
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-def test_every_handler_receives_the_redacted_message_and_the_span_ids(
-    stream: io.StringIO, tracer: Tracer
-) -> None:
-    configure_logging("INFO", stream=stream, redact=lambda text: text.replace("jane", "[J]"))
-    other = _Collect()
-    logging.getLogger().addHandler(other)
-    with tracer.span("work") as span:
-        logging.getLogger("lib").info("GET /search?q=%s", "jane")
-    (record,) = other.records
-    assert record.getMessage() == "GET /search?q=[J]"
-    assert (record.trace_id, record.span_id) == (span.trace_id, span.span_id)  # type: ignore[attr-defined]
-    assert lines(stream)[0]["event"] == "GET /search?q=[J]"
-
-
-def test_configuring_twice_does_not_stack_record_factories(stream: io.StringIO) -> None:
-    configure_logging("INFO", stream=stream, redact=str.upper)
-    configure_logging("INFO", stream=stream, redact=str.lower)
-    logging.getLogger("lib").warning("MiXeD")
-    assert lines(stream)[-1]["event"] == "mixed"
