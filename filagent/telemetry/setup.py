@@ -32,7 +32,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -293,32 +293,48 @@ class TelemetryManager:
 _warned_ephemeral_secret = False
 
 
-def opt_in_stable_http_semconv(env: MutableMapping[str, str] | None = None) -> None:
-    """Make the HTTP instrumentations emit the stable HTTP semantic conventions.
+def with_stable_http(opt_in: str) -> str:
+    """The value of ``OTEL_SEMCONV_STABILITY_OPT_IN`` with the stable HTTP conventions.
+
+    A user's own HTTP choice (``http`` or ``http/dup``) is kept, and so are other
+    opt-ins in the value.
+
+    Example::
+
+        with_stable_http("gen_ai_latest_experimental")  # "gen_ai_latest_experimental,http"
+    """
+    current = [item.strip() for item in opt_in.split(",") if item.strip()]
+    if any(item in ("http", "http/dup") for item in current):
+        return ",".join(current)
+    return ",".join([*current, "http"])
+
+
+def opt_in_stable_http_semconv() -> None:
+    """Make the HTTP instrumentations of this process emit the stable HTTP conventions.
 
     The instrumentations still default to the old attribute names
     (``http.method``, ``http.status_code``); FilAgent's contract uses the stable
-    ones (``http.request.method``, ``http.response.status_code``). A user's own
-    ``OTEL_SEMCONV_STABILITY_OPT_IN`` choice for HTTP (``http`` or ``http/dup``)
-    is kept; other opt-ins in the variable are preserved.
+    ones (``http.request.method``, ``http.response.status_code``). They read the
+    choice from the environment once per process: it is set only for that
+    reading, so child processes inherit the user's environment unchanged.
     """
-    target = os.environ if env is None else env
-    current = [item.strip() for item in target.get(SEMCONV_OPT_IN, "").split(",") if item.strip()]
-    if not any(item in ("http", "http/dup") for item in current):
-        target[SEMCONV_OPT_IN] = ",".join([*current, "http"])
-    if env is not None:
-        return
     try:
         from opentelemetry.instrumentation._semconv import (
             _OpenTelemetrySemanticConventionStability as stability,
         )
-    except ImportError:  # no instrumentation installed: nothing reads the variable
+    except ImportError:  # no instrumentation installed: nothing to configure
         return
-    # The instrumentations read the variable once per process; if anything was
-    # instrumented earlier, read it again so the choice above takes effect.
-    with stability._lock:
-        stability._initialized = False
-    stability._initialize()  # type: ignore[no-untyped-call]
+    previous = os.environ.get(SEMCONV_OPT_IN)
+    os.environ[SEMCONV_OPT_IN] = with_stable_http(previous or "")
+    try:
+        with stability._lock:  # read again even if something was instrumented earlier
+            stability._initialized = False
+        stability._initialize()  # type: ignore[no-untyped-call]
+    finally:
+        if previous is None:
+            del os.environ[SEMCONV_OPT_IN]
+        else:
+            os.environ[SEMCONV_OPT_IN] = previous
 
 
 def fastapi_app_options() -> dict[str, Any]:

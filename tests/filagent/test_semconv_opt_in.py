@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
-from filagent.telemetry.setup import SEMCONV_OPT_IN, opt_in_stable_http_semconv
+import os
+
+import pytest
+
+from filagent.telemetry.setup import (
+    SEMCONV_OPT_IN,
+    opt_in_stable_http_semconv,
+    with_stable_http,
+)
 
 
 def test_stable_http_conventions_are_requested_when_nothing_is_set() -> None:
-    env: dict[str, str] = {}
-    opt_in_stable_http_semconv(env)
-    assert env[SEMCONV_OPT_IN] == "http"
+    assert with_stable_http("") == "http"
 
 
 def test_other_opt_ins_are_kept_beside_http() -> None:
-    env = {SEMCONV_OPT_IN: "gen_ai_latest_experimental"}
-    opt_in_stable_http_semconv(env)
-    assert env[SEMCONV_OPT_IN] == "gen_ai_latest_experimental,http"
+    assert with_stable_http("gen_ai_latest_experimental") == "gen_ai_latest_experimental,http"
 
 
 def test_a_users_duplicate_mode_is_respected() -> None:
-    env = {SEMCONV_OPT_IN: "http/dup"}
-    opt_in_stable_http_semconv(env)
-    assert env[SEMCONV_OPT_IN] == "http/dup"
+    assert with_stable_http("http/dup") == "http/dup"
+
+
+def test_the_instrumentations_use_stable_names_and_the_environment_is_left_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from opentelemetry.instrumentation._semconv import (
+        _OpenTelemetrySemanticConventionStability,
+        _OpenTelemetryStabilitySignalType,
+        _StabilityMode,
+    )
+
+    monkeypatch.delenv(SEMCONV_OPT_IN, raising=False)
+    opt_in_stable_http_semconv()
+    mode = _OpenTelemetrySemanticConventionStability._get_opentelemetry_stability_opt_in_mode(
+        _OpenTelemetryStabilitySignalType.HTTP
+    )
+    assert mode == _StabilityMode.HTTP
+    assert SEMCONV_OPT_IN not in os.environ  # child processes inherit the user's choice
