@@ -184,7 +184,8 @@ def create_app(
         body, content_type = metrics.render()
         return Response(content=body, media_type=content_type)
 
-    app.add_middleware(_TraceHeadersMiddleware, metrics=metrics)
+    app.add_middleware(_BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(_TraceHeadersMiddleware, metrics=metrics)  # outermost of the two
     telemetry.instrument_fastapi(app)
     return app
 
@@ -257,6 +258,71 @@ class _TraceHeadersMiddleware:
             state = scope.get("state") or {}
             mode = state.get("mode", "none") if isinstance(state, dict) else "none"
             self.metrics.observe_request(mode, status, time.perf_counter() - started)
+
+
+class _BodyLimitMiddleware:
+    """Answers 413 as soon as a ``/chat`` body is over ``max_body_bytes``.
+
+    The whole body is read before the per-field limits apply, so a huge body is
+    refused by its declared length, or while it streams in, not after.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.limit = max_body_bytes
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Any]],
+        send: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        if scope["type"] != "http" or scope.get("path") != "/chat":
+            await self.app(scope, receive, send)
+            return
+        if _declared_length(scope) > self.limit:
+            await _send_too_large(send, self.limit)
+            return
+        received, over = 0, False
+        end_of_body = {"type": "http.request", "body": b"", "more_body": False}
+
+        async def limited_receive() -> Any:
+            nonlocal received, over
+            if over:
+                return end_of_body
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    over = True  # the app sees an end of body; its answer is replaced
+                    return end_of_body
+            return message
+
+        async def guarded_send(message: Any) -> None:
+            if not over:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await _send_too_large(send, self.limit)
+
+        await self.app(scope, limited_receive, guarded_send)
+
+
+def _declared_length(scope: MutableMapping[str, Any]) -> int:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+async def _send_too_large(send: Callable[[Any], Awaitable[None]], limit: int) -> None:
+    response = _error_response(
+        413, [{"field": "body", "message": f"at most {limit} bytes are accepted"}]
+    )
+    await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
 
 
 def _trace_flags() -> str:

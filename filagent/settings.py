@@ -28,6 +28,7 @@ ENVIRONMENT: dict[str, str] = {
     "FILAGENT_MAX_CONTENT_CHARS": "max_content_chars",
     "FILAGENT_MAX_MESSAGES": "max_messages",
     "FILAGENT_MAX_WORKERS": "max_workers",
+    "FILAGENT_MAX_BODY_BYTES": "max_body_bytes",
 }
 #: the names the OpenAI tooling uses, honoured when FilAgent's own are not set
 FALLBACKS: dict[str, str] = {
@@ -53,6 +54,7 @@ class Settings(BaseModel):
     max_content_chars: int = Field(default=8000, ge=1, le=1_000_000)
     max_messages: int = Field(default=50, ge=1, le=10_000)
     max_workers: int = Field(default=4, ge=1, le=64)
+    max_body_bytes: int = Field(default=1_048_576, ge=1, le=1_073_741_824)
 
     @field_validator("model")
     @classmethod

@@ -436,3 +436,43 @@ def test_model_failure_server_span_names_the_status_code_as_error_type(
 
     server = attributes(spans.one("POST /chat"))
     assert (server["http.response.status_code"], server["error.type"]) == (502, "502")
+
+
+@pytest.fixture
+def small_body_client(telemetry: TelemetryManager, records_path: Path) -> Iterator[TestClient]:
+    with running(Settings(max_body_bytes=200), telemetry, records_path) as test_client:
+        yield test_client
+
+
+def test_a_body_declared_over_the_limit_is_refused_before_it_is_read(
+    small_body_client: TestClient,
+) -> None:
+    body = json.dumps({"messages": [user("x" * 500)]})
+    response = small_body_client.post(
+        "/chat", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["fields"] == [
+        {"field": "body", "message": "at most 200 bytes are accepted"}
+    ]
+    assert len(response.headers["X-Trace-ID"]) == 32
+
+
+def test_a_streamed_body_over_the_limit_is_refused_while_it_is_read(
+    small_body_client: TestClient,
+) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"messages": [{"role": "user", "content": "'
+        for _ in range(10):
+            yield b"x" * 50
+        yield b'"}]}'
+
+    response = small_body_client.post(
+        "/chat", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert "at most 200 bytes" in response.json()["detail"]
+
+
+def test_a_body_within_the_limit_is_answered(small_body_client: TestClient) -> None:
+    assert ask(small_body_client, "What is 2+2?").status_code == 200
