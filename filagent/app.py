@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
@@ -27,11 +27,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from filagent.agent import Agent, AgentRequest
+from filagent.agent import Agent, AgentModelError, AgentRequest, RouteDecision
 from filagent.audit import DecisionRecord, DecisionRecorder, ToolUse
 from filagent.metrics import Metrics
 from filagent.models import ModelError, build_model
-from filagent.schemas import ChatRequest, ChatResponse, Message
+from filagent.schemas import ChatRequest, ChatResponse, Message, ToolCallResult
 from filagent.settings import Settings
 from filagent.telemetry.logging import get_logger
 from filagent.telemetry.names import HEADER_TRACE_ID, HEADER_TRACERESPONSE
@@ -131,40 +131,37 @@ def create_app(
         except ModelError as exc:
             # The model backend failed: the request is fine, the upstream is not.
             _log.error("chat.model_error", conversation_id=conversation_id, error=str(exc))
+            if isinstance(exc, AgentModelError):
+                request.state.mode = exc.route.mode
+                failed = _decision(
+                    conversation_id,
+                    task_id,
+                    exc.route,
+                    calls=[],
+                    registered=registered,
+                    error=str(exc),
+                )
+                recorder.record(failed)
             return JSONResponse(
                 status_code=502, content={"error": "model backend failed", "detail": str(exc)}
             )
         request.state.mode = result.mode
-        context = current_trace_context()
-        outcome: Literal["success", "error"] = (
-            "success" if all(call.success for call in result.tool_calls) else "error"
+        record = _decision(
+            conversation_id,
+            task_id,
+            result.route,
+            calls=result.tool_calls,
+            registered=registered,
+            error=next((c.error for c in result.tool_calls if c.error), None),
         )
-        recorder.record(
-            DecisionRecord(
-                trace_id=context.get("trace_id", ""),
-                span_id=context.get("span_id", ""),
-                conversation_id=conversation_id,
-                task_id=task_id,
-                route_mode=result.route.mode,
-                route_reason=result.route.reason,
-                route_confidence=result.route.confidence,
-                tools=[
-                    # Like spans, records name only registered tools: any other
-                    # requested name is request text.
-                    ToolUse(tool=c.tool if c.tool in registered else "unknown", success=c.success)
-                    for c in result.tool_calls
-                ],
-                outcome=outcome,
-                error=next((c.error for c in result.tool_calls if c.error), None),
-            )
-        )
+        recorder.record(record)
         _log.info(
             "chat.response",
             conversation_id=conversation_id,
             task_id=task_id,
             mode=result.mode,
             tool_calls=len(result.tool_calls),
-            outcome=outcome,
+            outcome=record.outcome,
         )
         return ChatResponse(
             conversation_id=conversation_id,
@@ -172,18 +169,10 @@ def create_app(
             mode=result.mode,
             message=Message(role="assistant", content=result.content),
             tool_calls=result.tool_calls,
-            trace_id=context.get("trace_id", ""),
+            trace_id=record.trace_id or "",
         )
 
-    @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "model": settings.model}
-
-    @app.get("/metrics")
-    def prometheus() -> Response:
-        body, content_type = metrics.render()
-        return Response(content=body, media_type=content_type)
-
+    _install_operational_routes(app, settings, metrics)
     app.add_middleware(_BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(_TraceHeadersMiddleware, metrics=metrics)  # outermost of the two
     telemetry.instrument_fastapi(app)
@@ -323,6 +312,49 @@ async def _send_too_large(send: Callable[[Any], Awaitable[None]], limit: int) ->
     )
     await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
     await send({"type": "http.response.body", "body": response.body})
+
+
+def _install_operational_routes(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
+    """``/health`` and ``/metrics``: never traced (the per-path rule), always answering."""
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "model": settings.model}
+
+    @app.get("/metrics")
+    def prometheus() -> Response:
+        body, content_type = metrics.render()
+        return Response(content=body, media_type=content_type)
+
+
+def _decision(
+    conversation_id: str,
+    task_id: str,
+    route: RouteDecision,
+    *,
+    calls: list[ToolCallResult],
+    registered: set[str],
+    error: str | None,
+) -> DecisionRecord:
+    """The decision record of one request, in the current (SERVER) span."""
+    context = current_trace_context()
+    return DecisionRecord(
+        trace_id=context.get("trace_id", ""),
+        span_id=context.get("span_id", ""),
+        conversation_id=conversation_id,
+        task_id=task_id,
+        route_mode=route.mode,
+        route_reason=route.reason,
+        route_confidence=route.confidence,
+        tools=[
+            # Like spans, records name only registered tools: any other requested
+            # name is request text.
+            ToolUse(tool=c.tool if c.tool in registered else "unknown", success=c.success)
+            for c in calls
+        ],
+        outcome="error" if error is not None or not all(c.success for c in calls) else "success",
+        error=error,
+    )
 
 
 def _trace_flags() -> str:

@@ -36,6 +36,7 @@ from filagent.agent.verifier import Level, Verification, verify
 from filagent.models.base import (
     ChatMessage,
     ChatModel,
+    ModelError,
     ModelResponse,
     ToolCall,
     tool_result_message,
@@ -56,6 +57,17 @@ class AgentRequest:
     messages: list[Message]
     mode: Mode = "auto"
     user_id_hash: str | None = None
+
+
+class AgentModelError(ModelError):
+    """The model backend failed during a run; carries the route already decided.
+
+    The decision is part of the request's decision record even when the run fails.
+    """
+
+    def __init__(self, message: str, route: RouteDecision) -> None:
+        super().__init__(message)
+        self.route = route
 
 
 @dataclass(frozen=True)
@@ -105,12 +117,15 @@ class Agent:
                 }
             )
         run_span = names.SPAN_RUN_HTN if decision.mode == "htn" else names.SPAN_RUN_SIMPLE
-        with self._tracer.span(run_span, attributes=_run_attributes(request, decision.mode)):
-            messages = [ChatMessage(m.role, m.content) for m in request.messages]
-            if decision.mode == "htn":
-                content, calls = self._run_htn(request, text, messages)
-            else:
-                content, calls = self._run_simple(request, messages)
+        try:
+            with self._tracer.span(run_span, attributes=_run_attributes(request, decision.mode)):
+                messages = [ChatMessage(m.role, m.content) for m in request.messages]
+                if decision.mode == "htn":
+                    content, calls = self._run_htn(request, text, messages)
+                else:
+                    content, calls = self._run_simple(request, messages)
+        except ModelError as exc:
+            raise AgentModelError(str(exc), decision) from exc
         return AgentResult(decision.mode, decision, content, calls)
 
     def _chat(self, messages: Sequence[ChatMessage]) -> ModelResponse:

@@ -476,3 +476,14 @@ def test_a_streamed_body_over_the_limit_is_refused_while_it_is_read(
 
 def test_a_body_within_the_limit_is_answered(small_body_client: TestClient) -> None:
     assert ask(small_body_client, "What is 2+2?").status_code == 200
+
+
+def test_model_failure_still_writes_the_requests_decision_record(
+    model_down_client: TestClient, records_path: Path, spans: Spans
+) -> None:
+    response = ask(model_down_client, "What is 2+2?")
+
+    (record,) = read_records(records_path, trace_id=response.headers["X-Trace-ID"])
+    assert (record["outcome"], record["route_mode"], record["tools"]) == ("error", "simple", [])
+    assert record["error"].startswith("could not reach the model endpoint")
+    assert record["span_id"] == format(spans.one("POST /chat").context.span_id, "016x")
