@@ -95,7 +95,6 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from filagent.app import create_app
-    from filagent.telemetry.logging import configure_logging
     from filagent.telemetry.setup import get_telemetry_manager
 
     config = load_telemetry_config()
@@ -106,8 +105,9 @@ def _serve(args: argparse.Namespace) -> int:
         if not args.no_search:
             search, search_url = _start_search(args, f"{config.service.name}-search")
             settings = settings.model_copy(update={"search_url": search_url})
-        configure_logging(config.logging.level)
-        app = create_app(settings, get_telemetry_manager())
+        telemetry = get_telemetry_manager()
+        telemetry.configure_logging()  # JSON lines on stdout, redacted like spans
+        app = create_app(settings, telemetry)
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", log_config=None)
     finally:
         get_telemetry_manager().shutdown()
@@ -181,10 +181,9 @@ def _search(args: argparse.Namespace) -> int:
     import uvicorn
 
     from filagent.search.app import create_search_app
-    from filagent.telemetry.logging import configure_logging
     from filagent.telemetry.setup import get_telemetry_manager
 
-    configure_logging(load_telemetry_config().logging.level)
+    get_telemetry_manager().configure_logging()  # JSON lines on stdout, redacted like spans
     _exit_cleanly_on_sigterm()
     try:
         uvicorn.run(

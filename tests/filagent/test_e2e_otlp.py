@@ -208,6 +208,12 @@ def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
         ]
         time.sleep(0.05)
     assert {line["event"] for line in lines} >= {"chat.request", "chat.response"}
+    # The search query (request text) reaches the logs only redacted, in both processes.
+    written = stdout.read_text()
+    assert "q=[REDACTED:query]" in written
+    assert not any(
+        form in written for form in ("context propagation", "context+propagation", "context%20")
+    )
     span_ids = {s.span_id for s in receiver.spans if s.trace_id == trace_id}
     assert all(line["span_id"] in span_ids for line in lines)
 
