@@ -220,7 +220,9 @@ def _is_bare_text(text: str, forbidden: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _name_text(name: str) -> str:
+    # Cached: a trace repeats a few dozen span names on thousands of spans.
     return name if _is_bare_name(name) else quote(name)
 
 
@@ -247,7 +249,18 @@ def node_head(node: SpanNode, *, events: bool = True, durations: bool = False) -
         >>> node_head(node)  # doctest: +SKIP
         'tool.execute.calculator [ERROR: ZeroDivisionError: division by zero] <exception>'
     """
-    parts = [_name_text(node.name)]
+    name = _name_text(node.name)
+    if (
+        node.kind == "INTERNAL"
+        and node.status == "UNSET"
+        and node.status_description is None
+        and not node.orphan
+        and not (events and node.events)
+        and not durations
+    ):
+        # Most spans have nothing but a name: no list to build and join.
+        return name
+    parts = [name]
     if node.kind != "INTERNAL":
         parts.append(f"[{node.kind}]")
     description = node.status_description
@@ -286,6 +299,28 @@ def _selected(
     return items
 
 
+def _all_items(attributes: Mapping[str, Any], known: dict[tuple[str, str], str]) -> list[str]:
+    """Every attribute as ``key=value``, keys sorted: :func:`_selected` with no globs,
+    masks or length limit, which is how snapshots render.
+
+    ``known`` remembers the text of each (key, string value) pair met in one rendering:
+    a trace repeats most of them (tool names, masked ports, one conversation id) on many
+    spans. Only strings are remembered, since ``True``, ``1`` and ``1.0`` are equal keys.
+    """
+    items: list[str] = []
+    for key in sorted(attributes):
+        value = attributes[key]
+        if type(value) is str:
+            pair = (key, value)
+            item = known.get(pair)
+            if item is None:
+                item = known[pair] = f"{_key_text(key)}={quote(value)}"
+        else:
+            item = f"{_key_text(key)}={format_value(value)}"
+        items.append(item)
+    return items
+
+
 def render_tree(
     source: Any,
     *,
@@ -319,6 +354,8 @@ def render_tree(
         attributes if isinstance(attributes, bool) else tuple(attributes)
     )
     masked = tuple(mask or ())
+    every_attribute = shown is True and not masked and max_value_length is None
+    known_items: dict[tuple[str, str], str] = {}
     lines: list[str] = []
     previous_trace: str | None = None
     for root in roots:
@@ -329,7 +366,11 @@ def render_tree(
         while stack:
             node, lead, child_prefix = stack.pop()
             head = lead + node_head(node, events=events, durations=durations)
-            items = _selected(node, shown, masked, max_value_length)
+            items = (
+                _all_items(node.attributes, known_items)
+                if every_attribute
+                else _selected(node, shown, masked, max_value_length)
+            )
             comment = ""
             if marks is not None and node in marks:
                 comment = "  # " + " ".join(marks[node].split())
@@ -339,12 +380,15 @@ def render_tree(
             else:
                 lines.append(head + comment)
                 detail = child_prefix + (_PIPE if node.children else _BLANK)
-                lines.extend(detail + item for item in items)
+                lines += [detail + item for item in items]
             children = node.children
-            last = len(children) - 1
-            for index in range(last, -1, -1):
-                connector, extension = (_LAST, _BLANK) if index == last else (_MID, _PIPE)
-                stack.append((children[index], child_prefix + connector, child_prefix + extension))
+            if children:
+                # Pushed last child first, so the first child is drawn next. The prefixes
+                # are built once per parent, not once per child: a span may have thousands.
+                stack.append((children[-1], child_prefix + _LAST, child_prefix + _BLANK))
+                if len(children) > 1:
+                    mid, pipe = child_prefix + _MID, child_prefix + _PIPE
+                    stack.extend([(child, mid, pipe) for child in children[-2::-1]])
     return "\n".join(lines)
 
 
