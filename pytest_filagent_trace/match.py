@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from operator import itemgetter
 from types import EllipsisType
 from typing import Any, Final
 
@@ -72,6 +73,9 @@ _GLOB_CHARS = frozenset("*?[")
 _MAX_PROBLEMS = 10
 _MESSAGE_VALUE_LENGTH = 200
 _MAX_RENDERED_SPANS = 300
+# Distinct sets of literal attribute keys among same-named siblings that get an index of
+# their own (see _Assignment._narrowed); beyond that, one index per key is shared.
+_MAX_SHAPES = 8
 
 
 class _Missing:
@@ -520,6 +524,7 @@ class _Children:
 
     __slots__ = (
         "count_patterns",
+        "depth",
         "descendants",
         "has_ellipsis",
         "items",
@@ -536,11 +541,17 @@ class _Children:
         self.sequence: list[SpanPattern | EllipsisType] = []
         self.count_patterns: list[SpanPattern] = []
         self.descendants: list[SpanPattern] = []
+        # How many pattern levels deep these children go, kept so that _room_for need
+        # not walk every pattern of a large expectation on each call. Children are built
+        # before their parent, so each level reads the depth already found below it.
+        self.depth = 0
         for item in items:
             if isinstance(item, EllipsisType):
                 self.sequence.append(...)
-            elif isinstance(item, DescendantPattern):
+                continue
+            if isinstance(item, DescendantPattern):
                 self.descendants.append(item.pattern)
+                below = item.pattern._children
             else:
                 copies = 1
                 if item.count is not None:
@@ -548,6 +559,9 @@ class _Children:
                     self.count_patterns.append(item)
                 self.slots.extend([item] * copies)
                 self.sequence.extend([item] * copies)
+                below = item._children
+            if below.depth >= self.depth:
+                self.depth = below.depth + 1
         # A descendant skips the spans on its way, so the level it sits in is open too.
         self.has_ellipsis = bool(self.descendants) or any(item is ... for item in items)
         self.plain = not self.has_ellipsis and not self.count_patterns
@@ -565,12 +579,20 @@ class _Children:
                 seen[name] = seen.get(name, 0) + 1
 
 
+_NO_CHILDREN: Final = _Children(())
+
+
 def _literal_name(slot: SpanPattern) -> str | None:
     if isinstance(slot._name, _Name):
         pattern = slot._name.pattern
         if not _GLOB_CHARS.intersection(pattern):
-            return pattern
+            return _interned(pattern)
     return None
+
+
+def _interned(text: str) -> str:
+    """``text`` as the one shared copy of that string (a str subclass is left as is)."""
+    return sys.intern(text) if type(text) is str else text
 
 
 def _child(item: Any) -> SpanPattern | DescendantPattern | EllipsisType:
@@ -599,6 +621,8 @@ class SpanPattern(Matcher):
         "_fast",
         "_literal",
         "_name",
+        "_signature",
+        "_signature_keys",
         "_slow",
         "count",
         "events",
@@ -635,20 +659,33 @@ class SpanPattern(Matcher):
         self._attribute_keys = frozenset(self._attributes)
         fast: list[tuple[str, type, Any, Matcher]] = []
         slow: list[tuple[str, Matcher]] = []
+        # The literal values, as operator.itemgetter(*keys) reads them from a node's
+        # attributes (one key: the value itself), so that among many same-named siblings
+        # the matcher finds the ones carrying these values with one dict lookup.
+        keys: list[str] = []
+        values: list[Any] = []
         for key, matcher in self._attributes.items():
             value = matcher.value if isinstance(matcher, _Equals) else None
             if isinstance(matcher, _Equals) and type(value) in (str, int, bool):
                 fast.append((key, type(value), value, matcher))
+                keys.append(key)
+                values.append(value)
             else:
                 slow.append((key, matcher))
         self._fast = tuple(fast)
         self._slow = tuple(slow)
+        self._signature_keys = tuple(keys)
+        self._signature: Any = values[0] if len(values) == 1 else tuple(values)
         self.events = (
             None
             if events is None
             else tuple(e if isinstance(e, EventPattern) else EventPattern(e) for e in events)
         )
-        self._children = _Children([_child(item) for item in children])
+        items = [_child(item) for item in children]
+        # Most patterns are leaves; they share one empty _Children (never changed once
+        # built), which keeps thousands of parsed patterns light on memory and on the
+        # garbage collector.
+        self._children = _Children(items) if items else _NO_CHILDREN
         self._literal = _literal_name(self)
 
     @property
@@ -1036,8 +1073,9 @@ class _Assignment:
 
     Greedy first (each slot tries the node of its rank among same-named nodes), then
     augmenting paths for the slots left over, so the result is a true maximum matching.
-    Candidates are narrowed by name, then by the rarest literal attribute value, so
-    hundreds of same-named siblings do not make the search quadratic.
+    Candidates are narrowed by name, then by the pattern's literal attribute values (its
+    signature) looked up in an index of the same-named nodes, so thousands of same-named
+    siblings listed in any order are matched in linear time.
     """
 
     def __init__(self, engine: _Engine, spec: _Children, nodes: Sequence[SpanNode]) -> None:
@@ -1047,6 +1085,8 @@ class _Assignment:
         self.slot_node = [-1] * len(spec.slots)
         self.owner = [-1] * len(nodes)
         self._by_name: dict[str, list[int]] | None = None
+        self._by_signature: dict[tuple[str, tuple[str, ...]], dict[Any, list[int]]] = {}
+        self._shapes: dict[str, int] = {}
         self._by_value: dict[tuple[str, str], dict[tuple[type, Any], list[int]]] = {}
         self._solve()
 
@@ -1064,10 +1104,48 @@ class _Assignment:
         return self._narrowed(self.spec.slots[slot], self.named(self.spec.literal[slot]))
 
     def _narrowed(self, pattern: SpanPattern, named: Sequence[int]) -> Sequence[int]:
-        """``named`` cut down to the nodes holding the pattern's rarest literal value."""
+        """``named`` cut down to the nodes holding every literal value of the pattern."""
         name = pattern._literal
         if name is None or len(named) <= 16 or not pattern._fast:
             return named
+        keys = pattern._signature_keys
+        index = self._by_signature.get((name, keys))
+        if index is None:
+            built = self._shapes.get(name, 0)
+            if built >= _MAX_SHAPES:
+                # Siblings expected with many different sets of literal keys: an index per
+                # set would cost a pass over the siblings each, one per key is shared.
+                return self._rarest(pattern, name, named)
+            self._shapes[name] = built + 1
+            index = self._by_signature[(name, keys)] = self._signatures(keys, named)
+        return index.get(pattern._signature, ())
+
+    def _signatures(self, keys: tuple[str, ...], positions: Sequence[int]) -> dict[Any, list[int]]:
+        """``positions`` grouped by the nodes' values for ``keys``, read as a pattern's
+        ``_signature`` is.
+
+        A node lacking a key, or holding an unhashable value there (a list), equals no
+        str, int or bool literal, so it is left out. Values equal across types (``1``,
+        ``1.0``, ``True``) share a bucket: the index only narrows, every candidate is
+        still matched in full.
+        """
+        read = itemgetter(*keys)
+        nodes = self.nodes
+        index: dict[Any, list[int]] = {}
+        for position in positions:
+            try:
+                signature = read(nodes[position].attributes)
+                bucket = index.get(signature)
+            except Exception:  # noqa: BLE001, S112 - no such key, or a value that cannot hash
+                continue
+            if bucket is None:
+                index[signature] = [position]
+            else:
+                bucket.append(position)
+        return index
+
+    def _rarest(self, pattern: SpanPattern, name: str, named: Sequence[int]) -> Sequence[int]:
+        """``named`` cut down to the nodes holding the pattern's rarest literal value."""
         best = named
         by_value = self._by_value
         for key, value_type, value, _ in pattern._fast:
@@ -1594,27 +1672,11 @@ def _expected_children(expected: Any) -> _Children:
     )
 
 
-def _depth(spec: _Children) -> int:
-    """How many pattern levels deep ``spec`` goes (matching recurses once per level)."""
-    deepest = 0
-    stack = [(item, 1) for item in spec.items if not isinstance(item, EllipsisType)]
-    while stack:
-        item, level = stack.pop()
-        deepest = max(deepest, level)
-        pattern = item.pattern if isinstance(item, DescendantPattern) else item
-        stack.extend(
-            (child, level + 1)
-            for child in pattern._children.items
-            if not isinstance(child, EllipsisType)
-        )
-    return deepest
-
-
 @contextmanager
 def _room_for(spec: _Children) -> Iterator[None]:
     # Matching recurses a few frames per level of the expected tree; a trace hundreds of
     # levels deep (a traced recursive algorithm) must not hit Python's recursion limit.
-    needed = 8 * _depth(spec) + 1_000
+    needed = 8 * spec.depth + 1_000
     current = sys.getrecursionlimit()
     if needed <= current:
         yield
