@@ -1424,7 +1424,9 @@ def _mask_text(text: str, detectors: Sequence[Detector], canary: CanaryDetector 
         if finding.start < cursor:
             continue
         result.append(text[cursor : finding.start])
-        result.append(finding.masked)
+        # A sensitive-key finding covers the value only; its masked form ("key=****")
+        # names the key for messages, which the text around it already holds.
+        result.append(_MASK if finding.detector == SENSITIVE_KEY.name else finding.masked)
         cursor = finding.end
     result.append(text[cursor:])
     return "".join(result)

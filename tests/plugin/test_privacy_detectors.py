@@ -412,6 +412,12 @@ def test_mask_pii_masks_every_finding_in_text() -> None:
     )
 
 
+def test_mask_pii_masks_a_sensitive_value_without_repeating_its_key() -> None:
+    assert mask_pii("session=Hunter2-Canary; token: abc123def") == (
+        "session=********; token: ********"
+    )
+
+
 # ----------------------------------------------------------------------------- sources
 
 
