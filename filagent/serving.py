@@ -33,21 +33,35 @@ def free_port(host: str = "127.0.0.1") -> int:
 def serve_in_thread(
     app: Any, *, host: str = "127.0.0.1", port: int | None = None, timeout: float = 10.0
 ) -> Iterator[str]:
-    """Run ``app`` until the block exits; yields its base URL."""
-    port = port or free_port(host)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            msg = f"the server on {host}:{port} did not start within {timeout:.0f}s"
-            raise RuntimeError(msg)
-        time.sleep(0.01)
+    """Run ``app`` until the block exits; yields its base URL.
+
+    The listening socket is bound here, before the server starts, so the port
+    (any free one when ``port`` is None) cannot be taken by another process
+    in between.
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
+        listener.bind((host, port or 0))
+    except OSError:
+        listener.close()
+        raise
+    port = int(listener.getsockname()[1])
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [listener]}, name=f"uvicorn-{port}", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                msg = f"the server on {host}:{port} did not start within {timeout:.0f}s"
+                raise RuntimeError(msg)
+            time.sleep(0.01)
         yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout)
+        listener.close()
