@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -53,54 +55,74 @@ def receiver() -> Iterator[OTLPReceiver]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def service(
-    receiver: OTLPReceiver, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, object]]:
-    workdir = tmp_path_factory.mktemp("serve")
+@dataclass
+class Served:
+    """A running ``filagent serve`` and where to reach it."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    search_port: int
+    workdir: Path
+    log: Path
+
+
+@contextmanager
+def serving(receiver: OTLPReceiver, workdir: Path, **env: str) -> Iterator[Served]:
+    """Run ``filagent serve`` (and its search service) exporting to ``receiver``."""
     port, search_port = free_port(), free_port()
-    env = {
+    environment = {
         **os.environ,
-        "OTEL_SERVICE_NAME": "filagent-e2e",
         "OTEL_TRACES_EXPORTER": "otlp",
         "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
         "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-        "OTEL_BSP_SCHEDULE_DELAY": "100",
-        "FILAGENT_RECORDS_PATH": str(workdir / "records.jsonl"),
         "FILAGENT_USER_ID_SECRET": "e2e-secret-0123456789",
         "PYTHONUNBUFFERED": "1",
+        **env,
     }
-    env.pop("FILAGENT_TELEMETRY_CONFIG", None)
-    env.pop("OTEL_SDK_DISABLED", None)
-    stdout = (workdir / "stdout.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "filagent",
-            "serve",
-            "--port",
-            str(port),
-            "--search-port",
-            str(search_port),
-        ],
-        stdout=stdout,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=workdir,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, process, workdir / "stdout.log")
-        yield {"url": base_url, "workdir": workdir, "stdout": workdir / "stdout.log"}
-    finally:
-        process.terminate()
+    environment.pop("FILAGENT_TELEMETRY_CONFIG", None)
+    environment.pop("OTEL_SDK_DISABLED", None)
+    log = workdir / "stdout.log"
+    with log.open("w") as stdout:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "filagent",
+                "serve",
+                "--port",
+                str(port),
+                "--search-port",
+                str(search_port),
+            ],
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            env=environment,
+            cwd=workdir,
+        )
+        served = Served(process, f"http://127.0.0.1:{port}", search_port, workdir, log)
         try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        stdout.close()
+            _wait_until_healthy(served.url, process, log)
+            yield served
+        finally:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def service(receiver: OTLPReceiver, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    workdir = tmp_path_factory.mktemp("serve")
+    with serving(
+        receiver,
+        workdir,
+        OTEL_SERVICE_NAME="filagent-e2e",
+        OTEL_BSP_SCHEDULE_DELAY="100",
+        FILAGENT_RECORDS_PATH=str(workdir / "records.jsonl"),
+    ) as served:
+        yield served
 
 
 def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -118,10 +140,10 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Pa
 
 
 def test_an_htn_request_with_a_web_search_is_one_contract_trace_across_both_processes(
-    service: dict[str, object], receiver: OTLPReceiver
+    service: Served, receiver: OTLPReceiver
 ) -> None:
     response = httpx.post(
-        f"{service['url']}/chat",
+        f"{service.url}/chat",
         json={"messages": [{"role": "user", "content": HTN_WITH_SEARCH}]},
         timeout=30,
     )
@@ -182,10 +204,10 @@ def test_an_htn_request_with_a_web_search_is_one_contract_trace_across_both_proc
 
 
 def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
-    service: dict[str, object], receiver: OTLPReceiver
+    service: Served, receiver: OTLPReceiver
 ) -> None:
     response = httpx.post(
-        f"{service['url']}/chat",
+        f"{service.url}/chat",
         json={"messages": [{"role": "user", "content": HTN_WITH_SEARCH}]},
         timeout=30,
     )
@@ -197,7 +219,7 @@ def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
         )
     )
 
-    stdout = Path(str(service["stdout"]))
+    stdout = service.log
     deadline = time.monotonic() + 10
     lines: list[dict[str, object]] = []
     while time.monotonic() < deadline and not lines:
@@ -217,7 +239,7 @@ def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
     span_ids = {s.span_id for s in receiver.spans if s.trace_id == trace_id}
     assert all(line["span_id"] in span_ids for line in lines)
 
-    records_path = Path(str(service["workdir"])) / "records.jsonl"
+    records_path = service.workdir / "records.jsonl"
     records = [json.loads(r) for r in records_path.read_text().splitlines()]
     mine = [r for r in records if r["trace_id"] == trace_id]
     assert len(mine) == 1
@@ -247,44 +269,21 @@ def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
 def test_stopping_serve_stops_its_search_service_and_flushes_spans(
     receiver: OTLPReceiver, tmp_path: Path
 ) -> None:
-    port, search_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "OTEL_SERVICE_NAME": "filagent-stop",
-        "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
-        "OTEL_BSP_SCHEDULE_DELAY": "60000",  # only the shutdown flush exports
-        "FILAGENT_RECORDS_PATH": "none",
-        "FILAGENT_USER_ID_SECRET": "e2e-secret-0123456789",
-    }
-    log = tmp_path / "stdout.log"
-    with log.open("w") as stdout:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "filagent",
-                "serve",
-                "--port",
-                str(port),
-                "--search-port",
-                str(search_port),
-            ],
-            stdout=stdout,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=tmp_path,
-        )
-        try:
-            _wait_until_healthy(f"http://127.0.0.1:{port}", process, log)
-            trace_id = httpx.post(
-                f"http://127.0.0.1:{port}/chat",
-                json={"messages": [{"role": "user", "content": "What is 6*7?"}]},
-                timeout=30,
-            ).headers["X-Trace-ID"]
-        finally:
-            process.terminate()
-            assert process.wait(20) == 0, log.read_text()
+    with serving(
+        receiver,
+        tmp_path,
+        OTEL_SERVICE_NAME="filagent-stop",
+        OTEL_BSP_SCHEDULE_DELAY="60000",  # only the shutdown flush exports
+        FILAGENT_RECORDS_PATH="none",
+    ) as served:
+        trace_id = httpx.post(
+            f"{served.url}/chat",
+            json={"messages": [{"role": "user", "content": "What is 6*7?"}]},
+            timeout=30,
+        ).headers["X-Trace-ID"]
+        served.process.terminate()
+        assert served.process.wait(20) == 0, served.log.read_text()
 
     receiver.wait_for(lambda spans: any(s.trace_id == trace_id for s in spans), timeout=10)
     with pytest.raises(httpx.ConnectError):
-        httpx.get(f"http://127.0.0.1:{search_port}/health", timeout=2)
+        httpx.get(f"http://127.0.0.1:{served.search_port}/health", timeout=2)
