@@ -29,6 +29,7 @@ from pytest_filagent_trace import (
     assert_span_tree,
     span,
 )
+from tests.blocked_imports import SDK_MODULES, blocking_prelude
 from tests.contract.conftest import (
     USER_ID_KEY,
     answer_of,
@@ -109,21 +110,9 @@ def test_disabled_tracing_answers_the_same_without_spans(
     assert trace_capture == trace_snapshot
 
 
-NO_SDK_SCRIPT = """
-import importlib.abc, json, sys
-
-BLOCKED = ("opentelemetry.sdk", "opentelemetry.exporter", "opentelemetry.instrumentation")
-
-
-class Blocked(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if any(name == p or name.startswith(p + ".") for p in BLOCKED):
-            raise ModuleNotFoundError(f"No module named {name!r}")
-        return None
-
-
-sys.meta_path.insert(0, Blocked())
-
+NO_SDK_SCRIPT = (
+    blocking_prelude(SDK_MODULES)
+    + """
 from fastapi.testclient import TestClient
 from filagent.app import create_app
 
@@ -138,6 +127,7 @@ print(json.dumps({
     "loaded": sorted(m for m in sys.modules if m.startswith(BLOCKED)),
 }))
 """
+)
 
 
 @pytest.mark.slow

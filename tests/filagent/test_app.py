@@ -39,6 +39,7 @@ from filagent.telemetry.config import TelemetryConfig, config_from_mapping, load
 from filagent.telemetry.logging import SERVER_LOGGERS, configure_logging
 from filagent.telemetry.setup import TelemetryManager
 from pytest_filagent_trace import assert_span_tree, span
+from tests.blocked_imports import SDK_MODULES, blocking_prelude
 from tests.filagent.conftest import ServeApp, Spans
 
 HTN_WITH_SEARCH = "compute 17*23 then search for opentelemetry"
@@ -613,19 +614,9 @@ def test_disabled_tracing_still_counts_metrics_and_writes_records(
     assert record["route_mode"] == "simple"
 
 
-SDK_BLOCKED_SCRIPT = """
-import importlib.abc, json, sys
-
-BLOCKED = ("opentelemetry.sdk", "opentelemetry.exporter", "opentelemetry.instrumentation")
-
-class Blocked(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if any(name == p or name.startswith(p + ".") for p in BLOCKED):
-            raise ModuleNotFoundError(f"No module named {name!r}")
-        return None
-
-sys.meta_path.insert(0, Blocked())
-
+SDK_BLOCKED_SCRIPT = (
+    blocking_prelude(SDK_MODULES)
+    + """
 from fastapi.testclient import TestClient
 from filagent.app import create_app
 
@@ -640,6 +631,7 @@ print(json.dumps({
     "loaded": sorted(m for m in sys.modules if m.startswith(BLOCKED)),
 }))
 """
+)
 
 
 def test_service_answers_when_the_opentelemetry_sdk_is_not_importable(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from filagent.telemetry.setup import (
     untraced_url_patterns,
 )
 from filagent.telemetry.tracing import NOOP_TRACER
+from tests.blocked_imports import SDK_MODULES, blocking_prelude
 from tests.filagent.conftest import ServeApp, Spans
 
 PARENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -297,18 +298,6 @@ def test_initialize_telemetry_installs_the_global_provider_once() -> None:
     assert result == [True, True, False, False]
 
 
-BLOCK_IMPORTS = """
-import importlib.abc, io, json, sys
-
-class Blocked(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if any(name == p or name.startswith(p + ".") for p in BLOCKED):
-            raise ModuleNotFoundError(f"No module named {name!r}")
-        return None
-
-sys.meta_path.insert(0, Blocked())
-"""
-
 CORE_CHECKS = """
 from filagent.telemetry import setup
 from filagent.telemetry.config import TelemetryConfig
@@ -335,7 +324,7 @@ result = {
 
 
 def test_without_any_opentelemetry_the_core_is_a_no_op() -> None:
-    script = 'BLOCKED = ["opentelemetry"]' + BLOCK_IMPORTS + CORE_CHECKS
+    script = blocking_prelude(["opentelemetry"]) + CORE_CHECKS
     result = run_python(script + "print(json.dumps(result))")
     assert (result["loaded"], result["enabled"], result["httpx"]) == ([], False, False)
     assert (result["context"], result["initialized"]) == ({}, False)
@@ -346,7 +335,6 @@ def test_without_any_opentelemetry_the_core_is_a_no_op() -> None:
 def test_without_the_sdk_the_service_runs_untraced() -> None:
     # FastAPI itself needs the OpenTelemetry API, so this is what an install
     # without the SDK, exporters and instrumentations looks like.
-    blocked = ["opentelemetry.sdk", "opentelemetry.exporter", "opentelemetry.instrumentation"]
     app_checks = """
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -355,7 +343,7 @@ app.add_api_route("/chat", lambda: {"ok": True}, methods=["GET"])
 result["instrumented"] = manager.instrument_fastapi(app)
 result["status"] = TestClient(app).get("/chat").status_code
 """
-    script = f"BLOCKED = {blocked!r}" + BLOCK_IMPORTS + CORE_CHECKS + app_checks
+    script = blocking_prelude(SDK_MODULES) + CORE_CHECKS + app_checks
     result = run_python(script + "print(json.dumps(result))")
     assert (result["loaded"], result["enabled"], result["httpx"]) == ([], False, False)
     assert (result["instrumented"], result["status"], result["context"]) == (False, 200, {})
