@@ -17,22 +17,10 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from filagent.metrics import Metrics
-from filagent.telemetry.config import ConfigError, TelemetryConfig, config_from_mapping
+from filagent.telemetry.config import ConfigError, config_from_mapping
 from filagent.telemetry.provider import CountingSpanExporter, build_sampler
 from filagent.telemetry.setup import TelemetryManager, get_trace_context
-
-
-def config(**sections: Any) -> TelemetryConfig:
-    return config_from_mapping(sections)
-
-
-def manager_in_memory(**sections: Any) -> tuple[TelemetryManager, InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    return TelemetryManager(config(**sections), span_exporter=exporter), exporter
-
-
-def names(exporter: InMemorySpanExporter) -> list[str]:
-    return [span.name for span in exporter.get_finished_spans()]
+from tests.filagent.test_telemetry_setup import config, manager_in_memory, names
 
 
 def sample(metrics: Metrics, name: str) -> float | None:
