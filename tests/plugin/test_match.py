@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sys
@@ -30,41 +31,11 @@ from pytest_filagent_trace.match import (
     starts_with,
 )
 from pytest_filagent_trace.render import render_tree
-from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree, build_trees
+from pytest_filagent_trace.tree import SpanTree, build_trees
+from tests.plugin import nodes
 
-_IDS = iter(range(1, 10**9))
-
-
-def make(
-    name: str,
-    *children: SpanNode,
-    kind: str = "INTERNAL",
-    status: str = "UNSET",
-    description: str | None = None,
-    attributes: dict[str, Any] | None = None,
-    events: tuple[str, ...] = (),
-    orphan: bool = False,
-) -> SpanNode:
-    """A linked node with its children, built without the SDK."""
-    node = SpanNode(
-        name=name,
-        kind=kind,
-        status=status,
-        status_description=description,
-        attributes=dict(attributes or {}),
-        events=[SpanEvent(e, {"exception.type": "ValueError"}, 0) for e in events],
-        trace_id="a" * 32,
-        span_id=format(next(_IDS), "016x"),
-        parent_span_id="f" * 16 if orphan else None,
-        start_time=0,
-        end_time=1,
-        orphan=orphan,
-    )
-    for child in children:
-        child.parent = node
-        child.parent_span_id = node.span_id
-        node.children.append(child)
-    return node
+# Events of hand-built nodes here carry an exception type, as recorded errors do.
+make = functools.partial(nodes.make, event_attributes={"exception.type": "ValueError"})
 
 
 def failure(actual: Any, expected: Any, **options: bool) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import string
 import textwrap
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,44 +24,11 @@ from pytest_filagent_trace.render import (
     render_tree,
     roots_of,
 )
-from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree, build_trees
+from pytest_filagent_trace.tree import SpanNode, SpanTree, build_trees
+from tests.plugin import nodes
 
-_IDS = iter(range(1, 10**9))
-
-
-def make(
-    name: str,
-    *children: SpanNode,
-    kind: str = "INTERNAL",
-    status: str = "UNSET",
-    description: str | None = None,
-    attributes: dict[str, Any] | None = None,
-    events: tuple[str, ...] = (),
-    orphan: bool = False,
-    trace_id: str = "a" * 32,
-    duration: int = 1_000,
-) -> SpanNode:
-    """A linked node with its children, built without the SDK."""
-    node = SpanNode(
-        name=name,
-        kind=kind,
-        status=status,
-        status_description=description,
-        attributes=dict(attributes or {}),
-        events=[SpanEvent(event, {}, 0) for event in events],
-        trace_id=trace_id,
-        span_id=format(next(_IDS), "016x"),
-        parent_span_id="f" * 16 if orphan else None,
-        start_time=0,
-        end_time=duration,
-        orphan=orphan,
-    )
-    for child in children:
-        child.parent = node
-        child.parent_span_id = node.span_id
-        child.trace_id = trace_id
-        node.children.append(child)
-    return node
+# A microsecond per span, so durations render when asked.
+make = functools.partial(nodes.make, duration=1_000)
 
 
 @pytest.fixture

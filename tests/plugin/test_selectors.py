@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from pytest_filagent_trace.selectors import Selector, SelectorError, select
 from pytest_filagent_trace.tree import SpanNode, SpanTree
+from tests.plugin import nodes
 
-_IDS = iter(range(1, 10**9))
-
-
-def make(
-    name: str,
-    *children: SpanNode,
-    kind: str = "INTERNAL",
-    status: str = "UNSET",
-    attributes: dict[str, Any] | None = None,
-    orphan: bool = False,
-) -> SpanNode:
-    node = SpanNode(
-        name=name,
-        kind=kind,
-        status=status,
-        status_description=None,
-        attributes=dict(attributes or {}),
-        events=[],
-        trace_id="a" * 32,
-        span_id=format(next(_IDS), "016x"),
-        parent_span_id="f" * 16 if orphan else None,
-        start_time=0,
-        end_time=1,
-        orphan=orphan,
-    )
-    for child in children:
-        child.parent = node
-        child.parent_span_id = node.span_id
-        node.children.append(child)
-    return node
+make = nodes.make
 
 
 @pytest.fixture
