@@ -43,10 +43,10 @@ from filagent.telemetry.setup import (
 from filagent.telemetry.tracing import current_trace_context
 from filagent.tools import ToolExecutor, build_default_tools
 
-ASGIApp = Callable[
-    [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
-    Awaitable[None],
-]
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Any]]
+Send = Callable[[Any], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _log = get_logger("filagent.app")
 
@@ -204,7 +204,24 @@ def _install_error_handlers(app: FastAPI) -> None:
         return await http_exception_handler(request, exc)
 
 
-class _TraceHeadersMiddleware:
+class _ChatMiddleware:
+    """An ASGI middleware acting on ``/chat`` only; every other path passes through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") != "/chat":
+            await self.app(scope, receive, send)
+            return
+        await self.chat(scope, receive, send)
+
+    async def chat(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ``/chat`` request."""
+        raise NotImplementedError
+
+
+class _TraceHeadersMiddleware(_ChatMiddleware):
     """Adds ``X-Trace-ID`` and ``traceresponse`` and records request metrics.
 
     It runs inside the OpenTelemetry ASGI middleware, so the SERVER span is
@@ -212,18 +229,10 @@ class _TraceHeadersMiddleware:
     """
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
+        super().__init__(app)
         self.metrics = metrics
 
-    async def __call__(
-        self,
-        scope: MutableMapping[str, Any],
-        receive: Callable[[], Awaitable[Any]],
-        send: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        if scope["type"] != "http" or scope.get("path") != "/chat":
-            await self.app(scope, receive, send)
-            return
+    async def chat(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 
@@ -249,7 +258,7 @@ class _TraceHeadersMiddleware:
             self.metrics.observe_request(mode, status, time.perf_counter() - started)
 
 
-class _BodyLimitMiddleware:
+class _BodyLimitMiddleware(_ChatMiddleware):
     """Answers 413 as soon as a ``/chat`` body is over ``max_body_bytes``.
 
     The whole body is read before the per-field limits apply, so a huge body is
@@ -257,18 +266,10 @@ class _BodyLimitMiddleware:
     """
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.limit = max_body_bytes
 
-    async def __call__(
-        self,
-        scope: MutableMapping[str, Any],
-        receive: Callable[[], Awaitable[Any]],
-        send: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        if scope["type"] != "http" or scope.get("path") != "/chat":
-            await self.app(scope, receive, send)
-            return
+    async def chat(self, scope: Scope, receive: Receive, send: Send) -> None:
         if _declared_length(scope) > self.limit:
             await _send_too_large(send, self.limit)
             return
@@ -296,7 +297,7 @@ class _BodyLimitMiddleware:
         await self.app(scope, limited_receive, guarded_send)
 
 
-def _declared_length(scope: MutableMapping[str, Any]) -> int:
+def _declared_length(scope: Scope) -> int:
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
             try:
@@ -306,7 +307,7 @@ def _declared_length(scope: MutableMapping[str, Any]) -> int:
     return 0
 
 
-async def _send_too_large(send: Callable[[Any], Awaitable[None]], limit: int) -> None:
+async def _send_too_large(send: Send, limit: int) -> None:
     response = _error_response(
         413, [{"field": "body", "message": f"at most {limit} bytes are accepted"}]
     )
