@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-PACKAGED_DATA_DIR = Path(__file__).parent / "data"
+from filagent.tools.file_read import packaged_data_dir
 
 #: environment variable -> settings field
 ENVIRONMENT: dict[str, str] = {
@@ -49,7 +49,7 @@ class Settings(BaseModel):
     model: str = Field(default="rule", description='"rule" or "openai:<model name>"')
     openai_base_url: str = "https://api.openai.com/v1"
     openai_api_key: str | None = Field(default=None, repr=False)
-    data_dir: Path = PACKAGED_DATA_DIR
+    data_dir: Path = Field(default_factory=packaged_data_dir)
     search_url: str = "http://127.0.0.1:8001"
     max_content_chars: int = Field(default=8000, ge=1, le=1_000_000)
     max_messages: int = Field(default=50, ge=1, le=10_000)
