@@ -63,6 +63,8 @@ def test_contract_snapshots_are_identical_across_random_orders_and_workers(
         ignore=shutil.ignore_patterns("__pycache__"),
     )
     (pytester.path / "tests" / "__init__.py").write_text("")
+    # The suite's own test helper, imported as tests.blocked_imports.
+    shutil.copy(CONTRACT_SUITE.parent / "blocked_imports.py", pytester.path / "tests")
     pytester.makeini(INI)
 
     run_contract_suite(pytester, "first", "--randomly-seed=1")
