@@ -31,11 +31,11 @@ import functools
 import math
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_filagent_trace.tree import SpanNode, SpanTree, build_trees
 
@@ -43,8 +43,12 @@ if TYPE_CHECKING:
     from pytest_filagent_trace.match import SpanPattern
 
 __all__ = [
+    "LineParts",
     "TreeSyntaxError",
+    "attribute_text",
+    "draw_lines",
     "format_value",
+    "head_text",
     "node_head",
     "parse_tree",
     "quote",
@@ -55,6 +59,7 @@ __all__ = [
 KINDS = ("INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER")
 STATUSES = ("UNSET", "OK", "ERROR")
 
+_Span = TypeVar("_Span")
 _MID, _LAST, _PIPE, _BLANK = "├── ", "└── ", "│   ", "    "
 # A bare span name ends where a space is followed by the start of the next part.
 _NAME_END = re.compile(r" (?=[\[{<(#])")
@@ -249,34 +254,69 @@ def node_head(node: SpanNode, *, events: bool = True, durations: bool = False) -
         >>> node_head(node)  # doctest: +SKIP
         'tool.execute.calculator [ERROR: ZeroDivisionError: division by zero] <exception>'
     """
-    name = _name_text(node.name)
+    return head_text(
+        node.name,
+        node.kind,
+        node.status,
+        node.status_description,
+        orphan=node.orphan,
+        event_names=[event.name for event in node.events] if events and node.events else (),
+        duration_ns=node.duration_ns if durations else None,
+    )
+
+
+def head_text(
+    name: str,
+    kind: str,
+    status: str,
+    description: str | None,
+    *,
+    orphan: bool = False,
+    event_names: Sequence[str] = (),
+    duration_ns: int | None = None,
+) -> str:
+    """:func:`node_head` from the fields of a span rather than a :class:`SpanNode`.
+
+    Example:
+        >>> head_text("GET /search", "SERVER", "ERROR", "timeout", event_names=["exception"])
+        'GET /search [SERVER] [ERROR: timeout] <exception>'
+    """
     if (
-        node.kind == "INTERNAL"
-        and node.status == "UNSET"
-        and node.status_description is None
-        and not node.orphan
-        and not (events and node.events)
-        and not durations
+        kind == "INTERNAL"
+        and status == "UNSET"
+        and description is None
+        and not orphan
+        and not event_names
+        and duration_ns is None
     ):
         # Most spans have nothing but a name: no list to build and join.
-        return name
-    parts = [name]
-    if node.kind != "INTERNAL":
-        parts.append(f"[{node.kind}]")
-    description = node.status_description
+        return _name_text(name)
+    parts = [_name_text(name)]
+    if kind != "INTERNAL":
+        parts.append(f"[{kind}]")
     if description is not None:
         text = description if _is_bare_text(description, "]") else quote(description)
-        parts.append(f"[{node.status}: {text}]")
-    elif node.status != "UNSET":
-        parts.append(f"[{node.status}]")
-    if node.orphan:
+        parts.append(f"[{status}: {text}]")
+    elif status != "UNSET":
+        parts.append(f"[{status}]")
+    if orphan:
         parts.append("[orphan]")
-    if events and node.events:
-        names = (e.name if _is_bare_text(e.name, ",>") else quote(e.name) for e in node.events)
+    if event_names:
+        names = (e if _is_bare_text(e, ",>") else quote(e) for e in event_names)
         parts.append("<" + ", ".join(names) + ">")
-    if durations:
-        parts.append(f"({_duration_text(node.duration_ns)})")
+    if duration_ns is not None:
+        parts.append(f"({_duration_text(duration_ns)})")
     return " ".join(parts)
+
+
+def attribute_text(key: str, value: Any) -> str:
+    """One attribute as the text form writes it: ``key=value``.
+
+    Example:
+        >>> attribute_text("tool.name", "calculator")
+        'tool.name="calculator"'
+    """
+    return f"{_key_text(key)}={format_value(value)}"
 
 
 def _selected(
@@ -301,7 +341,7 @@ def _selected(
 
 def _all_items(attributes: Mapping[str, Any], known: dict[tuple[str, str], str]) -> list[str]:
     """Every attribute as ``key=value``, keys sorted: :func:`_selected` with no globs,
-    masks or length limit, which is how snapshots render.
+    masks or length limit.
 
     ``known`` remembers the text of each (key, string value) pair met in one rendering:
     a trace repeats most of them (tool names, masked ports, one conversation id) on many
@@ -314,11 +354,70 @@ def _all_items(attributes: Mapping[str, Any], known: dict[tuple[str, str], str])
             pair = (key, value)
             item = known.get(pair)
             if item is None:
-                item = known[pair] = f"{_key_text(key)}={quote(value)}"
+                item = known[pair] = attribute_text(key, value)
         else:
-            item = f"{_key_text(key)}={format_value(value)}"
+            item = attribute_text(key, value)
         items.append(item)
     return items
+
+
+# What draw_lines needs of one span: its head, its attribute items, a trailing comment.
+LineParts = tuple[str, list[str], str]
+
+
+def draw_lines(
+    roots: Iterable[_Span],
+    *,
+    children: Callable[[_Span], Sequence[_Span]],
+    parts: Callable[[_Span], LineParts],
+    trace_of: Callable[[_Span], object],
+    width: int,
+) -> list[str]:
+    """The lines of the text form for any tree-shaped spans, drawn with ``├──``/``└──``.
+
+    ``children`` and ``parts`` tell how to read a span, so the same drawing serves
+    :class:`SpanNode` trees and the snapshot writer's own compact records. Consecutive
+    roots of different traces (by ``trace_of``) are separated by a blank line. A line
+    wider than ``width`` puts its attributes on lines of their own.
+
+    Example:
+        >>> draw_lines(
+        ...     ["root"],
+        ...     children=lambda span: [],
+        ...     parts=lambda span: (span, ['k="v"'], ""),
+        ...     trace_of=lambda span: 1,
+        ...     width=100,
+        ... )
+        ['root {k="v"}']
+    """
+    lines: list[str] = []
+    previous_trace: object = None
+    for root in roots:
+        trace = trace_of(root)
+        if lines and trace != previous_trace:
+            lines.append("")
+        previous_trace = trace
+        stack: list[tuple[_Span, str, str]] = [(root, "", "")]
+        while stack:
+            span, lead, child_prefix = stack.pop()
+            head, items, comment = parts(span)
+            head = lead + head
+            kids = children(span)
+            inline = head + " {" + ", ".join(items) + "}" if items else head
+            if len(inline) <= width or not items:
+                lines.append(inline + comment)
+            else:
+                lines.append(head + comment)
+                detail = child_prefix + (_PIPE if kids else _BLANK)
+                lines += [detail + item for item in items]
+            if kids:
+                # Pushed last child first, so the first child is drawn next. The prefixes
+                # are built once per parent, not once per child: a span may have thousands.
+                stack.append((kids[-1], child_prefix + _LAST, child_prefix + _BLANK))
+                if len(kids) > 1:
+                    mid, pipe = child_prefix + _MID, child_prefix + _PIPE
+                    stack.extend([(kid, mid, pipe) for kid in kids[-2::-1]])
+    return lines
 
 
 def render_tree(
@@ -356,40 +455,28 @@ def render_tree(
     masked = tuple(mask or ())
     every_attribute = shown is True and not masked and max_value_length is None
     known_items: dict[tuple[str, str], str] = {}
-    lines: list[str] = []
-    previous_trace: str | None = None
-    for root in roots:
-        if lines and root.trace_id != previous_trace:
-            lines.append("")
-        previous_trace = root.trace_id
-        stack: list[tuple[SpanNode, str, str]] = [(root, "", "")]
-        while stack:
-            node, lead, child_prefix = stack.pop()
-            head = lead + node_head(node, events=events, durations=durations)
-            items = (
-                _all_items(node.attributes, known_items)
-                if every_attribute
-                else _selected(node, shown, masked, max_value_length)
-            )
-            comment = ""
-            if marks is not None and node in marks:
-                comment = "  # " + " ".join(marks[node].split())
-            inline = head + " {" + ", ".join(items) + "}" if items else head
-            if len(inline) <= width or not items:
-                lines.append(inline + comment)
-            else:
-                lines.append(head + comment)
-                detail = child_prefix + (_PIPE if node.children else _BLANK)
-                lines += [detail + item for item in items]
-            children = node.children
-            if children:
-                # Pushed last child first, so the first child is drawn next. The prefixes
-                # are built once per parent, not once per child: a span may have thousands.
-                stack.append((children[-1], child_prefix + _LAST, child_prefix + _BLANK))
-                if len(children) > 1:
-                    mid, pipe = child_prefix + _MID, child_prefix + _PIPE
-                    stack.extend([(child, mid, pipe) for child in children[-2::-1]])
+
+    def parts(node: SpanNode) -> LineParts:
+        items = (
+            _all_items(node.attributes, known_items)
+            if every_attribute
+            else _selected(node, shown, masked, max_value_length)
+        )
+        comment = ""
+        if marks is not None and node in marks:
+            comment = "  # " + " ".join(marks[node].split())
+        return node_head(node, events=events, durations=durations), items, comment
+
+    lines = draw_lines(roots, children=_children, parts=parts, trace_of=_trace_of, width=width)
     return "\n".join(lines)
+
+
+def _children(node: SpanNode) -> list[SpanNode]:
+    return node.children
+
+
+def _trace_of(node: SpanNode) -> str:
+    return node.trace_id
 
 
 # --------------------------------------------------------------------------- parsing

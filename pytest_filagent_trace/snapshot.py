@@ -30,18 +30,18 @@ import re
 import socket
 import struct
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from pytest_filagent_trace.render import render_tree
+from pytest_filagent_trace.render import LineParts, attribute_text, draw_lines, head_text
 from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree, build_trees
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ so a snapshot still pins that it is there.
 # it would only be numbered like one of ours.
 _TOKEN_OPEN, _TOKEN_SEP, _TOKEN_CLOSE = "\ue000", "\ue001", "\ue002"
 _TOKEN = re.compile(f"{_TOKEN_OPEN}([a-z0-9]+){_TOKEN_SEP}([^{_TOKEN_CLOSE}]*){_TOKEN_CLOSE}")
+_TOKEN_RAW = re.compile(f"{_TOKEN_SEP}[^{_TOKEN_CLOSE}]*{_TOKEN_CLOSE}")
 _ORDER_VALUES = ("canonical", "start")
 # A string after the first pass: (tokenized, sort form, whether it holds tokens). Sort
 # forms are strings so canonical order compares at C speed: a type letter, then the
@@ -303,6 +304,8 @@ class _ValueNormalizer:
     path_prefixes: tuple[str, ...]
     hostnames: re.Pattern[str] | None
     cache: dict[str, _Text] = field(default_factory=dict)
+    # Whether some value held a span id: only then are span ids numbered up front.
+    span_tokens: bool = False
 
     @classmethod
     def build(
@@ -350,7 +353,11 @@ class _ValueNormalizer:
         if self.default_masks:
             result = self._builtin(result)
         if _TOKEN_OPEN in result:
-            cached = (result, "s" + _TOKEN.sub(_KIND_ONLY, result), True)
+            # The sort form shows each token as <kind>, never the volatile value behind it:
+            # the raw part becomes ">", then the opening mark "<". Literal replacements,
+            # which the regex module makes without calling back into Python.
+            kinds = _TOKEN_RAW.sub(">", result).replace(_TOKEN_OPEN, "<")
+            cached = (result, "s" + kinds, True)
         else:
             cached = (result, "s" + result, False)
         self.cache[text] = cached
@@ -397,6 +404,7 @@ class _ValueNormalizer:
         if lowered in self.trace_ids:
             return _token("trace", lowered)
         if lowered in self.span_ids:
+            self.span_tokens = True
             return _token("span", lowered)
         return _token(f"hex{len(lowered)}", lowered)
 
@@ -417,11 +425,6 @@ class _ValueNormalizer:
 
 def _token(kind: str, raw: str) -> str:
     return f"{_TOKEN_OPEN}{kind}{_TOKEN_SEP}{raw}{_TOKEN_CLOSE}"
-
-
-# The sort-key form of a token: its kind, never the volatile value behind it. A template,
-# not a function, so the regex module substitutes it without calling back into Python.
-_KIND_ONLY = r"<\1>"
 
 
 _Rule = tuple[bool, AttributeReplacement | None]  # (keep, mask)
@@ -475,46 +478,56 @@ def _number_form(value: float) -> str:
     return f"n{bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | 1 << 63:016x}"
 
 
-class _FirstPass:
-    """Tokenized copies of every span, plus, by copy index, what ordering needs.
+class _Pass:
+    """The first pass: every span's canonical sort line and the shape of the trees, by
+    span index in the order spans are met.
 
-    The copies become the output: the second pass only reorders their children and
-    replaces ids, clocks and tokens in place, so each span is copied once.
+    What else a span leaves behind depends on the output: normalized copies
+    (:class:`_CopyPass`, for :func:`normalize_traces`) or the pieces of its snapshot line
+    (:class:`_TextPass`, for :func:`serialize_traces`). Either way each span is read once;
+    ordering then only moves indexes, and the second pass numbers volatile values in the
+    order the final tree is read.
     """
 
-    def __init__(
-        self, values: _ValueNormalizer, rules: _AttributeRules, *, link_parents: bool = True
-    ) -> None:
+    def __init__(self, values: _ValueNormalizer, rules: _AttributeRules) -> None:
         self.values = values
         self.rules = rules
-        # Without parent links the copies hold no reference cycles, so they are freed as
-        # soon as they are dropped instead of waiting for (and slowing) the cyclic GC.
-        self.link_parents = link_parents
-        self.copies: list[SpanNode] = []
         self.lines: list[str] = []
-        self.tokens: list[tuple[bool, tuple[str, ...]] | None] = []
         self.depths: list[int] = []
-        self.starts: list[int] = []
-        self.kids: list[list[int]] = []
+        # Children by index; leaves share one empty tuple (most spans are leaves).
+        self.kids: list[Sequence[int]] = []
+        # The spans read, for their ids, clocks and orphan flags.
+        self.nodes: list[SpanNode] = []
         self.ranks: list[int] = []
 
     def add_tree(self, root: SpanNode) -> int:
-        """Copy ``root`` and its subtree iteratively (trees may be deeper than the recursion
+        """Read ``root`` and its subtree iteratively (trees may be deeper than the recursion
         limit); returns the root's index."""
-        root_index = self._add(root, 0, None)
+        add, depths, all_kids = self._add, self.depths, self.kids
+        root_index = add(root, 0, -1)
         stack = [(root, root_index)]
-        copies, link_parents = self.copies, self.link_parents
         while stack:
             source, index = stack.pop()
-            parent, depth, kids = copies[index], self.depths[index] + 1, self.kids[index]
-            children = parent.children
+            depth = depths[index] + 1
+            kids: list[int] = []
+            all_kids[index] = kids
             for child in source.children:
-                child_index = self._add(child, depth, parent if link_parents else None)
+                child_index = add(child, depth, index)
                 kids.append(child_index)
-                children.append(copies[child_index])
                 if child.children:
                     stack.append((child, child_index))
         return root_index
+
+    def _add(self, node: SpanNode, depth: int, parent: int) -> int:
+        """Read one span whose parent has index ``parent`` (-1 for a root)."""
+        raise NotImplementedError
+
+    def _record(self, node: SpanNode, line: str, depth: int) -> int:
+        self.lines.append(line)
+        self.depths.append(depth)
+        self.kids.append(())
+        self.nodes.append(node)
+        return len(self.lines) - 1
 
     def value(self, value: Any) -> tuple[Any, str, bool]:
         """(tokenized value, sort form, whether it holds tokens)."""
@@ -564,10 +577,12 @@ class _FirstPass:
             line.append(form)
         return result, "\x1d".join(line), tuple(tokens)
 
-    def _add(self, node: SpanNode, depth: int, parent: SpanNode | None) -> int:
+    def _head(self, node: SpanNode) -> tuple[Any, str, str | None, str, bool]:
+        """(name, its sort form, status description, its sort form, whether either holds
+        tokens)."""
         name = node.name
         # Names are strings and repeat: the cache lookup of value() is inlined.
-        name, name_form, text_tokens = (
+        name, name_form, tokens = (
             (self.values.cache.get(name) or self.values(name))
             if type(name) is str
             else self.value(name)
@@ -575,85 +590,383 @@ class _FirstPass:
         description, description_form = node.status_description, ""
         if description:
             description, description_form, has_tokens = self.value(description)
-            text_tokens = text_tokens or has_tokens
-        attributes, attributes_line, tokens = self.attributes(node.attributes, event=False)
+            tokens = tokens or has_tokens
+        return name, name_form, description, description_form, tokens
+
+    def _events(self, node: SpanNode) -> tuple[list[SpanEvent], str, bool]:
+        """(normalized events, their part of the sort line, whether they hold tokens)."""
         events: list[SpanEvent] = []
-        # Name first: canonical order reads "by name, then attributes". Control
-        # characters separate the fields, so a shorter field sorts first.
-        line = "\x1f".join((name_form, node.kind, node.status, description_form, attributes_line))
+        line = ""
+        tokens = False
         for event in node.events:
-            event_name, event_form, name_tokens = self.value(event.name)
-            event_attributes, event_line, event_tokens = self.attributes(
+            name, form, name_tokens = self.value(event.name)
+            attributes, attributes_line, attribute_tokens = self.attributes(
                 event.attributes, event=True
             )
-            text_tokens = text_tokens or name_tokens or bool(event_tokens)
-            events.append(SpanEvent(event_name, event_attributes, 0))
-            line += f"\x1f{event_form}\x1d{event_line}"
-        self.copies.append(
-            SpanNode(
-                name,
-                node.kind,
-                node.status,
-                description,
-                attributes,
-                events,
-                node.trace_id,
-                node.span_id,
-                node.parent_span_id,
-                0,
-                0,
-                {},
-                node.scope,
-                [],
-                parent,
-                node.orphan,
-            )
-        )
-        self.starts.append(node.start_time)
-        self.lines.append(line)
-        # The second pass relabels only what holds tokens; None means nothing does.
-        self.tokens.append((text_tokens, tokens) if text_tokens or tokens else None)
-        self.depths.append(depth)
-        self.kids.append([])
-        return len(self.copies) - 1
+            tokens = tokens or name_tokens or bool(attribute_tokens)
+            events.append(SpanEvent(name, attributes, 0))
+            line += f"\x1f{form}\x1d{attributes_line}"
+        return events, line, tokens
 
-    def rank_canonically(self) -> None:
-        """Rank every span so that equal ranks mean equal normalized subtrees, and order
-        children by rank.
+    def rank_canonically(self, traces: list[tuple[str, list[int]]]) -> None:
+        """Order children, roots and traces canonically.
 
         Spans are ranked depth by depth from the leaves up (the AHU tree-canonization
-        idea): a span's key is its own line plus the sorted ranks of its children, so
-        comparing two subtrees never recurses and the whole pass is O(n log n).
+        idea), so that equal ranks mean equal normalized subtrees: a span's key is its own
+        line plus the sorted ranks of its children, so comparing two subtrees never
+        recurses and the whole pass is O(n log n).
         """
         lines = self.lines
-        line_ids = {line: index for index, line in enumerate(sorted(set(lines)))}
         by_depth: list[list[int]] = []
         for index, depth in enumerate(self.depths):
             while len(by_depth) <= depth:
                 by_depth.append([])
             by_depth[depth].append(index)
         self.ranks = ranks = [0] * len(lines)
-        rank_of, all_kids, copies = ranks.__getitem__, self.kids, self.copies
+        rank_of, all_kids, nodes = ranks.__getitem__, self.kids, self.nodes
         for depth in range(len(by_depth) - 1, -1, -1):
             level = by_depth[depth]
-            keys: list[tuple[int, ...]] = []
+            keys: list[tuple[int | str, ...]] = []
             for index in level:
                 kids = all_kids[index]
                 # Orphans sort after true roots; below the roots the flag is always false.
-                orphan = 1 if depth == 0 and copies[index].orphan else 0
+                orphan = 1 if depth == 0 and nodes[index].orphan else 0
                 if not kids:  # most spans are leaves: a key without child ranks
-                    keys.append((orphan, line_ids[lines[index]]))
+                    keys.append((orphan, lines[index]))
                     continue
                 if len(kids) > 1:
                     # Stable: look-alike siblings stay in start order, which only decides
                     # which of them gets the lower ordinal.
-                    kids.sort(key=rank_of)
-                    copies[index].children = [copies[kid] for kid in kids]
+                    kids = all_kids[index] = sorted(kids, key=rank_of)
                 # map(), not a list comprehension: no extra frame per span (Python 3.11).
-                keys.append((orphan, line_ids[lines[index]], *map(rank_of, kids)))
+                keys.append((orphan, lines[index], *map(rank_of, kids)))
             level_ranks = {key: rank for rank, key in enumerate(sorted(set(keys)))}
             for index, key in zip(level, keys, strict=True):
                 ranks[index] = level_ranks[key]
+        for _, roots in traces:
+            roots.sort(key=rank_of)
+        traces.sort(
+            key=lambda trace: (
+                tuple((nodes[root].orphan, ranks[root]) for root in trace[1]),
+                min((nodes[root].start_time for root in trace[1]), default=0),
+            )
+        )
+
+    def reading_order(self, traces: list[tuple[str, list[int]]]) -> list[int]:
+        """Every span index in the order the final trees are read (pre-order)."""
+        kids = self.kids
+        order: list[int] = []
+        for _, roots in traces:
+            stack = roots[::-1]
+            while stack:
+                index = stack.pop()
+                order.append(index)
+                stack += reversed(kids[index])
+        return order
+
+    def ordinals(self, traces: list[tuple[str, list[int]]], order: list[int]) -> _Ordinals:
+        """Ordinals numbered by structure: trace ids by trace, span ids by where their span
+        sits in ``order`` (never by where they were seen in an attribute), then the
+        missing parents of subtree roots and orphans."""
+        ordinals = _Ordinals()
+        for trace_id, _ in traces:
+            ordinals.traces.setdefault(trace_id, len(ordinals.traces) + 1)
+        if order:
+            spans, nodes = ordinals.spans, self.nodes
+            for index in order:
+                spans.setdefault(nodes[index].span_id, len(spans) + 1)
+            for _, roots in traces:
+                for root in roots:
+                    parent_id = nodes[root].parent_span_id
+                    if parent_id is not None:
+                        spans.setdefault(parent_id, len(spans) + 1)
+        return ordinals
+
+
+_P = TypeVar("_P", bound=_Pass)
+
+
+class _CopyPass(_Pass):
+    """Normalized copies of every span; the second pass relinks and relabels them in place,
+    so each span is copied once."""
+
+    def __init__(self, values: _ValueNormalizer, rules: _AttributeRules) -> None:
+        super().__init__(values, rules)
+        self.copies: list[SpanNode] = []
+        self.tokens: list[tuple[bool, tuple[str, ...]] | None] = []
+
+    def _add(self, node: SpanNode, depth: int, parent: int) -> int:
+        name, name_form, description, description_form, text_tokens = self._head(node)
+        attributes, attributes_line, tokens = self.attributes(node.attributes, event=False)
+        events, events_line, event_tokens = self._events(node)
+        text_tokens = text_tokens or event_tokens
+        # Name first: canonical order reads "by name, then attributes". Control
+        # characters separate the fields, so a shorter field sorts first.
+        line = "\x1f".join((name_form, node.kind, node.status, description_form, attributes_line))
+        parent_copy = self.copies[parent] if parent >= 0 else None
+        copy = SpanNode(
+            name,
+            node.kind,
+            node.status,
+            description,
+            attributes,
+            events,
+            node.trace_id,
+            node.span_id,
+            node.parent_span_id,
+            0,
+            0,
+            {},
+            node.scope,
+            [],
+            parent_copy,
+            node.orphan,
+        )
+        if parent_copy is not None:
+            parent_copy.children.append(copy)
+        self.copies.append(copy)
+        # The second pass relabels only what holds tokens; None means nothing does.
+        self.tokens.append((text_tokens, tokens) if text_tokens or tokens else None)
+        return self._record(node, line + events_line, depth)
+
+    def trees(self, traces: list[tuple[str, list[int]]]) -> list[SpanTree]:
+        """The second pass: children in their final order, ids and tokens relabelled."""
+        copies, all_kids, all_tokens = self.copies, self.kids, self.tokens
+        order = self.reading_order(traces)
+        ordinals = self.ordinals(traces, order)
+        trace_labels = {trace_id: f"<trace#{n}>" for trace_id, n in ordinals.traces.items()}
+        span_labels = {span_id: f"<span#{n}>" for span_id, n in ordinals.spans.items()}
+        for index in order:
+            copy = copies[index]
+            kids = all_kids[index]
+            if len(kids) > 1:
+                copy.children = [copies[kid] for kid in kids]
+            copy.trace_id = trace_labels[copy.trace_id]
+            copy.span_id = span_labels[copy.span_id]
+            if copy.parent_span_id is not None:
+                copy.parent_span_id = span_labels[copy.parent_span_id]
+            tokens = all_tokens[index]
+            if tokens is not None:
+                _relabel(copy, ordinals, tokens)
+        return [
+            SpanTree(trace_id=trace_labels[trace_id], roots=[copies[root] for root in roots])
+            for trace_id, roots in traces
+        ]
+
+
+def _relabel(copy: SpanNode, ordinals: _Ordinals, tokens: tuple[bool, tuple[str, ...]]) -> None:
+    # The copy and its dicts were made by the first pass, so they are changed in place.
+    texts, attribute_names = tokens
+    attributes = copy.attributes
+    for name in attribute_names:
+        attributes[name] = ordinals.value(attributes[name])
+    if texts:
+        copy.name = ordinals.text(copy.name)
+        if copy.status_description:
+            copy.status_description = ordinals.text(copy.status_description)
+        copy.events = [
+            SpanEvent(
+                ordinals.text(event.name),
+                {key: ordinals.value(value) for key, value in event.attributes.items()},
+                0,
+            )
+            for event in copy.events
+        ]
+
+
+# One attribute in the text pass: (its part of the sort line, its ``key=value`` text, and
+# the tokenized value when the text must wait for the second pass's ordinals, else None).
+_Item = tuple[str, str, Any]
+_DROPPED: _Item = ("", "", None)
+# The values whose item is remembered: floats are not, as 0.0 and -0.0 are equal keys.
+_REPEATING = frozenset({str, int, bool})
+
+
+# The line of a span holding tokens, finished once the ordinals are known: its items,
+# the (position in items, attribute name, tokenized value) of each item still to number,
+# and its head, or the fields of its head when they hold tokens.
+_Pending = tuple[
+    list[str],
+    list[tuple[int, str, Any]],
+    str,
+    tuple[Any, str, str, str | None, bool, list[SpanEvent]] | None,
+]
+
+
+class _TextPass(_Pass):
+    """The pieces of every span's snapshot line; the second pass draws the trees from them.
+
+    Nothing is copied: a span leaves its finished line parts behind when they hold no
+    tokens, or what is needed to finish them while drawing, which reads the trees in
+    exactly the order the ordinals are handed out.
+    """
+
+    def __init__(self, values: _ValueNormalizer, rules: _AttributeRules) -> None:
+        super().__init__(values, rules)
+        # Finished line parts by span index; None for the spans in pending.
+        self.entries: list[LineParts | None] = []
+        self.pending: dict[int, _Pending] = {}
+        # name -> item, for attributes whose value does not matter (dropped or masked by
+        # a fixed text); (name, raw value, its type) -> item, since a trace repeats most
+        # values.
+        self.fixed: dict[str, _Item] = {}
+        self.known: dict[tuple[str, Any, type], _Item] = {}
+        # (name, kind, status, description) -> head, for spans without events.
+        self.heads: dict[tuple[Any, str, str, str | None], str] = {}
+        # (name, tokenized value) -> numbered item text.
+        self.numbered: dict[tuple[str, Any], str] = {}
+        self.labels = _Ordinals()
+
+    def _add(self, node: SpanNode, depth: int, parent: int) -> int:
+        # The hottest code of a snapshot: the helpers of the copy pass are inlined here,
+        # which saves a third of the time on large traces.
+        values = self.values
+        name = node.name
+        name, name_form, head_tokens = (
+            (values.cache.get(name) or values(name)) if type(name) is str else self.value(name)
+        )
+        description, description_form = node.status_description, ""
+        if description:
+            description, description_form, has_tokens = self.value(description)
+            head_tokens = head_tokens or has_tokens
+        attributes = node.attributes
+        pieces: list[str] = []
+        items: list[str] = []
+        slots: list[tuple[int, str, Any]] | None = None
+        fixed, known, heads = self.fixed, self.known, self.heads
+        for key in sorted(attributes):
+            item = fixed.get(key)
+            if item is None:
+                raw = attributes[key]
+                # Keyed by type too: True, 1 and 1.0 are equal keys but different texts.
+                try:
+                    item = known.get((key, raw, type(raw))) or self._item(key, raw)
+                except TypeError:  # an unhashable value, in a hand-made span
+                    item = self._item(key, raw)
+            if item is _DROPPED:
+                continue
+            piece, text, tokenized = item
+            pieces.append(piece)
+            if tokenized is not None:
+                if slots is None:
+                    slots = []
+                slots.append((len(items), key, tokenized))
+            items.append(text)
+        kind, status = node.kind, node.status
+        line = "\x1f".join((name_form, kind, status, description_form, "\x1d".join(pieces)))
+        events: list[SpanEvent] = []
+        if node.events:
+            events, events_line, event_tokens = self._events(node)
+            line += events_line
+            head_tokens = head_tokens or event_tokens
+        if head_tokens:
+            fields = (name, kind, status, description, node.orphan, events)
+            self.pending[len(self.entries)] = (items, slots or [], "", fields)
+            self.entries.append(None)
+        else:
+            head = (
+                head_text(
+                    name,
+                    kind,
+                    status,
+                    description,
+                    orphan=node.orphan,
+                    event_names=[event.name for event in events],
+                )
+                if events or node.orphan
+                else heads.get((name, kind, status, description))
+                or self._head_text(name, kind, status, description)
+            )
+            if slots:
+                self.pending[len(self.entries)] = (items, slots, head, None)
+                self.entries.append(None)
+            else:
+                self.entries.append((head, items, ""))
+        self.lines.append(line)
+        self.depths.append(depth)
+        self.kids.append(())
+        self.nodes.append(node)
+        return len(self.nodes) - 1
+
+    def _head_text(self, name: str, kind: str, status: str, description: str | None) -> str:
+        head = self.heads[name, kind, status, description] = head_text(
+            name, kind, status, description
+        )
+        return head
+
+    def _item(self, name: str, raw: Any) -> _Item:
+        keep, replacement = self.rules.span_rules.get(name) or self.rules.decide(name, event=False)
+        if not keep:
+            self.fixed[name] = _DROPPED
+            return _DROPPED
+        item: _Item
+        if isinstance(replacement, str):
+            item = (f"{name}\x1ds{replacement}", attribute_text(name, replacement), None)
+            self.fixed[name] = item
+            return item
+        if replacement is not None:
+            # A callable may answer differently for the same value: asked every time.
+            value = replacement(raw)
+            return f"{name}\x1d{self.value(value)[1]}", attribute_text(name, value), None
+        value, form, has_tokens = (
+            (self.values.cache.get(raw) or self.values(raw))
+            if type(raw) is str
+            else self.value(raw)
+        )
+        if has_tokens:
+            item = (f"{name}\x1d{form}", "", value)
+        else:
+            item = (f"{name}\x1d{form}", attribute_text(name, value), None)
+        if type(raw) in _REPEATING:
+            self.known[name, raw, type(raw)] = item
+        return item
+
+    def text(self, traces: list[tuple[str, list[int]]], width: int) -> str:
+        """The second pass: the snapshot text, tokens numbered as the lines are drawn."""
+        # Span ids are numbered by structure up front, but only when some value holds one.
+        order = self.reading_order(traces) if self.values.span_tokens else []
+        self.labels = self.ordinals(traces, order)
+        lines = draw_lines(
+            [root for _, roots in traces for root in roots],
+            children=self.kids.__getitem__,
+            parts=self._parts,
+            trace_of=self._trace_of,
+            width=width,
+        )
+        return "\n".join(lines)
+
+    def _trace_of(self, index: int) -> str:
+        return self.nodes[index].trace_id
+
+    def _parts(self, index: int) -> LineParts:
+        entry = self.entries[index]
+        if entry is not None:
+            return entry
+        items, slots, head, fields = self.pending[index]
+        labels, numbered = self.labels, self.numbered
+        # In the order the copies are relabelled: attributes, then name, status, events.
+        if slots:
+            items = items.copy()
+            for position, name, tokenized in slots:
+                text = numbered.get((name, tokenized))
+                if text is None:
+                    text = attribute_text(name, labels.value(tokenized))
+                    numbered[name, tokenized] = text
+                items[position] = text
+        if fields is None:
+            return head, items, ""
+        name, kind, status, description, orphan, events = fields
+        name = labels.value(name)
+        description = labels.text(description) if description else description
+        event_names = []
+        for event in events:
+            event_names.append(labels.text(event.name))
+            # Event attributes are not drawn, but what they hold is numbered all the same,
+            # as in the normalized trees.
+            for value in event.attributes.values():
+                labels.value(value)
+        head = head_text(name, kind, status, description, orphan=orphan, event_names=event_names)
+        return head, items, ""
 
 
 @dataclass
@@ -778,7 +1091,8 @@ def normalize_traces(data: object, options: SnapshotOptions | None = None) -> li
     options = options or SnapshotOptions()
     groups = _data_to_roots(data)
     with _gc_paused():
-        return _normalize(groups, options)
+        first, traces = _first_pass(groups, options, _CopyPass)
+        return first.trees(traces)
 
 
 @contextmanager
@@ -796,14 +1110,10 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _normalize(
-    groups: list[tuple[str, list[SpanNode]]],
-    options: SnapshotOptions,
-    *,
-    for_rendering: bool = False,
-) -> list[SpanTree]:
-    """Normalized copies of ``groups``; ``for_rendering`` leaves out what
-    :func:`render_tree` never reads (parent links, relabelled span and trace ids)."""
+def _first_pass(
+    groups: list[tuple[str, list[SpanNode]]], options: SnapshotOptions, kind: type[_P]
+) -> tuple[_P, list[tuple[str, list[int]]]]:
+    """Read every span of ``groups`` once and put them in their final order."""
     trace_ids = frozenset(trace_id for trace_id, _ in groups)
     span_ids: set[str] = set()
     for _, group_roots in groups:
@@ -817,88 +1127,14 @@ def _normalize(
             node = pending.pop()
             span_ids.add(node.span_id)
             pending += node.children
-    first = _FirstPass(
+    first = kind(
         _ValueNormalizer.build(options, trace_ids, frozenset(span_ids)),
         _AttributeRules.build(options),
-        link_parents=not for_rendering,
     )
     traces = [(trace_id, [first.add_tree(root) for root in roots]) for trace_id, roots in groups]
-
     if options.order == "canonical":
-        first.rank_canonically()
-        for _, roots in traces:
-            roots.sort(key=first.ranks.__getitem__)
-        traces.sort(
-            key=lambda trace: (
-                tuple((first.copies[root].orphan, first.ranks[root]) for root in trace[1]),
-                min((first.starts[root] for root in trace[1]), default=0),
-            )
-        )
-    return _second_pass(first, traces, relabel_ids=not for_rendering)
-
-
-def _second_pass(
-    first: _FirstPass, traces: list[tuple[str, list[int]]], *, relabel_ids: bool
-) -> list[SpanTree]:
-    copies, kids = first.copies, first.kids
-    ordinals = _Ordinals()
-    order: list[int] = []
-    # Structural ordinals first: ids are numbered by where their span sits in the final
-    # tree, never by when they were seen in an attribute.
-    spans = ordinals.spans
-    for trace_id, roots in traces:
-        ordinals.traces.setdefault(trace_id, len(ordinals.traces) + 1)
-        stack = roots[::-1]
-        while stack:  # pre-order: the order the rendered tree is read in
-            index = stack.pop()
-            order.append(index)
-            spans.setdefault(copies[index].span_id, len(spans) + 1)
-            stack += reversed(kids[index])
-    for _, roots in traces:
-        for root in roots:
-            parent_id = copies[root].parent_span_id
-            if parent_id is not None:
-                spans.setdefault(parent_id, len(spans) + 1)
-
-    trace_labels = {trace_id: f"<trace#{number}>" for trace_id, number in ordinals.traces.items()}
-    span_labels = (
-        {span_id: f"<span#{number}>" for span_id, number in spans.items()} if relabel_ids else {}
-    )
-    all_tokens = first.tokens
-    for index in order:
-        copy = copies[index]
-        if relabel_ids:
-            copy.trace_id = trace_labels[copy.trace_id]
-            copy.span_id = span_labels[copy.span_id]
-            if copy.parent_span_id is not None:
-                copy.parent_span_id = span_labels[copy.parent_span_id]
-        tokens = all_tokens[index]
-        if tokens is not None:
-            _relabel(copy, ordinals, tokens)
-    return [
-        SpanTree(trace_id=trace_labels[trace_id], roots=[copies[root] for root in roots])
-        for trace_id, roots in traces
-    ]
-
-
-def _relabel(copy: SpanNode, ordinals: _Ordinals, tokens: tuple[bool, tuple[str, ...]]) -> None:
-    # The copy and its dicts were made by the first pass, so they are changed in place.
-    texts, attribute_names = tokens
-    attributes = copy.attributes
-    for name in attribute_names:
-        attributes[name] = ordinals.value(attributes[name])
-    if texts:
-        copy.name = ordinals.text(copy.name)
-        if copy.status_description:
-            copy.status_description = ordinals.text(copy.status_description)
-        copy.events = [
-            SpanEvent(
-                ordinals.text(event.name),
-                {key: ordinals.value(value) for key, value in event.attributes.items()},
-                0,
-            )
-            for event in copy.events
-        ]
+        first.rank_canonically(traces)
+    return first, traces
 
 
 def serialize_traces(data: object, options: SnapshotOptions | None = None) -> str:
@@ -914,14 +1150,15 @@ def serialize_traces(data: object, options: SnapshotOptions | None = None) -> st
         └── agent.run_simple {conversation_id="<uuid#1>"}
     """
     groups = _data_to_roots(data)
+    if not groups:
+        return "(no spans)\n"
     with _gc_paused():
-        # Rendering needs no parent links, and without them the copies form no cycles:
-        # they are freed right here, while the collector is still off. Otherwise its
-        # first run after being switched back on would scan every one of them (more than
-        # 10 ms for 10,000 spans) only to find them garbage.
-        trees = _normalize(groups, options or SnapshotOptions(), for_rendering=True)
-        text = render_tree(trees, width=SNAPSHOT_WIDTH) + "\n" if trees else "(no spans)\n"
-        del trees
+        first, traces = _first_pass(groups, options or SnapshotOptions(), _TextPass)
+        text = first.text(traces, SNAPSHOT_WIDTH) + "\n"
+        # Freed here, while the collector is still off (they hold no reference cycles).
+        # Otherwise its first run after being switched back on would scan every one of
+        # their objects (several ms for 10,000 spans) only to find them garbage.
+        del first, traces
     return text
 
 

@@ -711,3 +711,143 @@ def test_any_tree_normalizes_the_same_whatever_the_start_order(
     )
 
     assert first == second
+
+
+# Values that exercise every normalization: ids of spans and traces of the input (filled
+# in once the tree is built), repeated and unique UUIDs, unknown hex ids, ports, numbers
+# that are equal across types, sequences, and text long enough to wrap its line.
+_UUIDS = [str(uuid.UUID(int=n * 7919 + 1)) for n in range(3)]
+_PLAIN_VALUES = st.one_of(
+    st.sampled_from(["htn", "a", "", "x y", 'q"uote', "tab\there", "é"]),
+    st.sampled_from(_UUIDS),
+    st.uuids().map(str),
+    st.sampled_from(["0af7651916cd43dd8448eb211c80319c", "DEADBEEFDEADBEEF"]),
+    st.sampled_from(["http://127.0.0.1:8123/search?q=1", "localhost:9000", "12:30"]),
+    st.sampled_from([0, 1, True, False, 1.0, 0.0, -0.0, 2.5, -3, 10**20]),
+    st.tuples(st.sampled_from(_UUIDS), st.integers(0, 3)),
+    st.text("ab ", min_size=60, max_size=90),
+    st.sampled_from(["<span>", "<trace>", "see <span> in <trace>"]),
+)
+_KEYS = st.sampled_from(["k", "n", "id", "server.port", "tool.duration_ms", "drop.me", "mask.me"])
+
+
+@st.composite
+def rich_trees(draw: st.DrawFn, depth: int = 3) -> Span:
+    name = draw(st.sampled_from(["agent.route", "tool.a", "GET <span>", "task <uuid>"]))
+    name = name.replace("<uuid>", draw(st.sampled_from(_UUIDS)))
+    description = draw(st.one_of(st.none(), st.sampled_from(["boom", "", "failed <span>"])))
+    events = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["exception", "retry <uuid>"]).map(
+                    lambda text: text.replace("<uuid>", _UUIDS[0])
+                ),
+                st.dictionaries(_KEYS, _PLAIN_VALUES, max_size=2),
+            ),
+            max_size=2,
+        )
+    )
+    children = draw(st.lists(rich_trees(depth=depth - 1), max_size=3)) if depth > 0 else []
+    return Span(
+        name,
+        children,
+        draw(st.dictionaries(_KEYS, _PLAIN_VALUES, max_size=4)),
+        kind=draw(st.sampled_from(["INTERNAL", "SERVER", "CLIENT"])),
+        status="ERROR" if description is not None else draw(st.sampled_from(["UNSET", "OK"])),
+        description=description,
+        events=events,
+    )
+
+
+def _with_real_ids(nodes: list[SpanNode], choose: random.Random) -> None:
+    """Replace the <span> and <trace> placeholders by ids of the spans built."""
+    span_ids = [node.span_id for node in nodes]
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("<trace>", nodes[0].trace_id.upper())
+            while "<span>" in value:
+                value = value.replace("<span>", choose.choice(span_ids), 1)
+            return value
+        if isinstance(value, tuple):
+            return tuple(fill(item) for item in value)
+        return value
+
+    for node in nodes:
+        node.name = fill(node.name)
+        if node.status_description:
+            node.status_description = fill(node.status_description)
+        node.attributes = {key: fill(value) for key, value in node.attributes.items()}
+        node.events = [
+            SpanEvent(fill(e.name), {k: fill(v) for k, v in e.attributes.items()}, e.timestamp)
+            for e in node.events
+        ]
+
+
+_OPTIONS = st.sampled_from(
+    [
+        SnapshotOptions(),
+        SnapshotOptions(order="start"),
+        SnapshotOptions(default_masks=False),
+        SnapshotOptions()
+        .with_masks({"mask.me": "<masked>", re.compile(r"\d{2}:\d{2}"): "<time>"})
+        .with_masks({"k": lambda value: type(value).__name__})
+        .with_attributes(exclude=["drop.*"]),
+        SnapshotOptions().with_attributes(include=["k", "id", "mask.*"]),
+    ]
+)
+
+
+@given(
+    roots=st.lists(rich_trees(), min_size=1, max_size=3),
+    options=_OPTIONS,
+    seed=st.integers(),
+    orphaned=st.booleans(),
+)
+def test_a_snapshot_is_exactly_the_rendered_normalized_trees(
+    roots: list[Span], options: SnapshotOptions, seed: int, orphaned: bool
+) -> None:
+    """serialize_traces draws its text straight from its first pass, without building the
+    normalized trees; whatever the input, that text is what rendering them would give."""
+    from pytest_filagent_trace.render import render_tree
+    from pytest_filagent_trace.snapshot import SNAPSHOT_WIDTH
+
+    choose = random.Random(seed)
+    nodes = [node for root in roots for node in nodes_of(root)]
+    _with_real_ids(nodes, choose)
+    if orphaned and len(nodes) > 1:
+        # A span whose parent was not captured: an orphan, and an id nothing else names.
+        nodes.pop(0)
+    trees = build_trees(nodes)
+    # The whole capture, or one span's subtree.
+    data: Any = trees if choose.random() < 0.8 else choose.choice(nodes)
+
+    expected = render_tree(normalize_traces(data, options), width=SNAPSHOT_WIDTH) + "\n"
+
+    assert serialize_traces(data, options) == expected
+
+
+def test_equal_values_of_different_types_keep_their_own_text() -> None:
+    # True == 1 == 1.0 and 0.0 == -0.0: a snapshot still writes each as it was recorded.
+    trees = trees_of(
+        span(
+            "root",
+            span("a", k=True),
+            span("b", k=1),
+            span("c", k=1.0),
+            span("d", k=0.0),
+            span("e", k=-0.0),
+        )
+    )
+
+    text = serialize_traces(trees)
+
+    for line in ("a {k=True}", "b {k=1}", "c {k=1.0}", "d {k=0.0}", "e {k=-0.0}"):
+        assert line in text
+
+
+def test_a_value_the_writer_cannot_hash_is_still_written() -> None:
+    node = nodes_of(span("root"))[0]
+    node.attributes = {"items": ["a", ["b"]], "k": {"x": 1}}
+
+    assert serialize_traces([node]) == 'root {items=["a", ["b"]], k={"x": 1}}\n'
