@@ -283,6 +283,7 @@ _PORT = re.compile(r":\d{1,5}(?!\d)")
 _HOST_TAIL = re.compile(r"(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])\Z")
 # A URL's host, also once a mask replaced it (``//<loopback>:8000``).
 _URL_HOST = re.compile(r"[A-Za-z0-9.<>_-]+\Z")
+_URL_PORT = re.compile(r"//[A-Za-z0-9.<>_-]+(:\d{1,5})(?!\d)")
 _ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _HOST_CHARS = _ALNUM | {".", "-"}
 
@@ -343,7 +344,7 @@ class _ValueNormalizer:
             ),
         )
 
-    def __call__(self, text: str) -> _Text:
+    def text(self, text: str) -> _Text:
         cached = self.cache.get(text)
         if cached is not None:
             return cached
@@ -351,6 +352,11 @@ class _ValueNormalizer:
         for pattern, replacement in self.user_masks:
             result = pattern.sub(replacement, result)
         if self.default_masks:
+            if len(result) == 36 and _UUID.fullmatch(lowered := result.lower()):
+                # The commonest volatile value is a bare UUID: its token and sort form
+                # directly, without the scans below.
+                cached = self.cache[text] = (_token("uuid", lowered), "s<uuid>", True)
+                return cached
             result = self._builtin(result)
         if _TOKEN_OPEN in result:
             # The sort form shows each token as <kind>, never the volatile value behind it:
@@ -371,13 +377,14 @@ class _ValueNormalizer:
                 if prefix in text:
                     text = self.paths.sub(self._path, text)
                     break
-        if len(text) == 36 and _UUID.fullmatch(text.lower()):
-            # The commonest volatile value is a bare UUID: what the scan below would make
-            # of it, without a regex callback per value.
-            return _token("uuid", text.lower())
         text = _HEX_RUN.sub(self._hex_run, text)
         if ":" in text:
-            text = _PORT.sub(self._port, text)
+            # The commonest port follows a URL's host: masked without a regex callback.
+            url = _URL_PORT.search(text) if "//" in text else None
+            if url is not None:
+                text = f"{text[: url.start(1)]}:<port>{text[url.end(1) :]}"
+            if _PORT.search(text) is not None:
+                text = _PORT.sub(self._port, text)
         # Host names are only masked after "//"; the regex itself is C code, cheap to run.
         if self.hostnames is not None and "//" in text:
             text = self.hostnames.sub("//<host>", text)
@@ -467,15 +474,21 @@ class _AttributeRules:
 # ----------------------------------------------------------------------- tree passes
 
 
+_DOUBLE = struct.Struct(">d")
+
+
 def _number_form(value: float) -> str:
     """A string that sorts like the number: 2 before 10, -3 before 1, 1 == 1.0."""
     if isinstance(value, int) and not -(2**53) <= value <= 2**53:
         return f"n~{value!r}"  # beyond exact floats: rare enough to sort by text
     if value != value:  # noqa: PLR0124 - NaN is the one value not equal to itself
         return "n~nan"
-    bits = struct.unpack(">Q", struct.pack(">d", float(value)))[0]
-    # IEEE 754 doubles order like their bits once negatives are flipped.
-    return f"n{bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | 1 << 63:016x}"
+    packed = _DOUBLE.pack(value)
+    if packed[0] < 0x80:
+        # IEEE 754 doubles of one sign order like their bits, so like their bytes in hex.
+        return "nP" + packed.hex()
+    # Negative ones the other way round, so their bits are flipped; "N" sorts before "P".
+    return f"nN{int.from_bytes(packed, 'big') ^ 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 class _Pass:
@@ -532,7 +545,7 @@ class _Pass:
     def value(self, value: Any) -> tuple[Any, str, bool]:
         """(tokenized value, sort form, whether it holds tokens)."""
         if isinstance(value, str):
-            return self.values.cache.get(value) or self.values(value)
+            return self.values.cache.get(value) or self.values.text(value)
         if isinstance(value, bool):
             return value, "b1" if value else "b0", False
         if isinstance(value, (int, float)):
@@ -563,7 +576,9 @@ class _Pass:
                 raw = attributes[name]
                 # Strings are most values and most repeat: the cache lookup is inlined.
                 value, form, has_tokens = (
-                    (texts.get(raw) or self.values(raw)) if type(raw) is str else self.value(raw)
+                    (texts.get(raw) or self.values.text(raw))
+                    if type(raw) is str
+                    else self.value(raw)
                 )
                 if has_tokens:
                     tokens.append(name)
@@ -583,7 +598,7 @@ class _Pass:
         name = node.name
         # Names are strings and repeat: the cache lookup of value() is inlined.
         name, name_form, tokens = (
-            (self.values.cache.get(name) or self.values(name))
+            (self.values.cache.get(name) or self.values.text(name))
             if type(name) is str
             else self.value(name)
         )
@@ -626,20 +641,23 @@ class _Pass:
         rank_of, all_kids, nodes = ranks.__getitem__, self.kids, self.nodes
         for depth in range(len(by_depth) - 1, -1, -1):
             level = by_depth[depth]
-            keys: list[tuple[int | str, ...]] = []
+            # The line comes first in a key: lines mostly differ, so sorting compares
+            # strings at C speed and seldom looks further.
+            keys: list[tuple[str | int | bool, ...]] = []
             for index in level:
                 kids = all_kids[index]
-                # Orphans sort after true roots; below the roots the flag is always false.
-                orphan = 1 if depth == 0 and nodes[index].orphan else 0
                 if not kids:  # most spans are leaves: a key without child ranks
-                    keys.append((orphan, lines[index]))
+                    keys.append((lines[index],))
                     continue
                 if len(kids) > 1:
                     # Stable: look-alike siblings stay in start order, which only decides
                     # which of them gets the lower ordinal.
                     kids = all_kids[index] = sorted(kids, key=rank_of)
                 # map(), not a list comprehension: no extra frame per span (Python 3.11).
-                keys.append((orphan, lines[index], *map(rank_of, kids)))
+                keys.append((lines[index], *map(rank_of, kids)))
+            if depth == 0:
+                # Orphans sort after true roots; only roots can be orphans.
+                keys = [(nodes[i].orphan, *key) for i, key in zip(level, keys, strict=True)]
             level_ranks = {key: rank for rank, key in enumerate(sorted(set(keys)))}
             for index, key in zip(level, keys, strict=True):
                 ranks[index] = level_ranks[key]
@@ -823,7 +841,7 @@ class _TextPass(_Pass):
         values = self.values
         name = node.name
         name, name_form, head_tokens = (
-            (values.cache.get(name) or values(name)) if type(name) is str else self.value(name)
+            (values.cache.get(name) or values.text(name)) if type(name) is str else self.value(name)
         )
         description, description_form = node.status_description, ""
         if description:
@@ -909,7 +927,7 @@ class _TextPass(_Pass):
             value = replacement(raw)
             return f"{name}\x1d{self.value(value)[1]}", attribute_text(name, value), None
         value, form, has_tokens = (
-            (self.values.cache.get(raw) or self.values(raw))
+            (self.values.cache.get(raw) or self.values.text(raw))
             if type(raw) is str
             else self.value(raw)
         )
@@ -996,7 +1014,13 @@ class _Ordinals:
         # Numbers are handed out on first sight, so a repeated text keeps its first labels.
         labelled = self.cache.get(text)
         if labelled is None:
-            labelled = _TOKEN.sub(self._label_match, text)
+            whole = _TOKEN.fullmatch(text)
+            # A value that is one token (a bare UUID or id) needs no regex callback.
+            labelled = (
+                self.label(*whole.groups())
+                if whole is not None
+                else _TOKEN.sub(self._label_match, text)
+            )
             self.cache[text] = labelled
         return labelled
 
