@@ -297,7 +297,8 @@ class _ValueNormalizer:
     """
 
     trace_ids: frozenset[str]
-    span_ids: frozenset[str]
+    # All span ids of the input, gathered only when a value holds an unknown hex id.
+    gather_span_ids: Callable[[], frozenset[str]]
     user_masks: tuple[tuple[re.Pattern[str], ValueReplacement], ...]
     default_masks: bool
     paths: re.Pattern[str] | None
@@ -308,9 +309,16 @@ class _ValueNormalizer:
     # Whether some value held a span id: only then are span ids numbered up front.
     span_tokens: bool = False
 
+    @functools.cached_property
+    def span_ids(self) -> frozenset[str]:
+        return self.gather_span_ids()
+
     @classmethod
     def build(
-        cls, options: SnapshotOptions, trace_ids: frozenset[str], span_ids: frozenset[str]
+        cls,
+        options: SnapshotOptions,
+        trace_ids: frozenset[str],
+        gather_span_ids: Callable[[], frozenset[str]],
     ) -> _ValueNormalizer:
         literals = _path_literals(options.rootdir) if options.default_masks else []
         temp_dir = tempfile.gettempdir().rstrip(os.sep)
@@ -327,7 +335,7 @@ class _ValueNormalizer:
         names = _hostnames() if options.default_masks else ()
         return cls(
             trace_ids=trace_ids,
-            span_ids=span_ids,
+            gather_span_ids=gather_span_ids,
             user_masks=options.value_masks,
             default_masks=options.default_masks,
             paths=(
@@ -1134,11 +1142,8 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _first_pass(
-    groups: list[tuple[str, list[SpanNode]]], options: SnapshotOptions, kind: type[_P]
-) -> tuple[_P, list[tuple[str, list[int]]]]:
-    """Read every span of ``groups`` once and put them in their final order."""
-    trace_ids = frozenset(trace_id for trace_id, _ in groups)
+def _span_ids(groups: list[tuple[str, list[SpanNode]]]) -> frozenset[str]:
+    """Every span id in ``groups``, and the ids of the missing parents of their roots."""
     span_ids: set[str] = set()
     for _, group_roots in groups:
         for group_root in group_roots:
@@ -1151,8 +1156,16 @@ def _first_pass(
             node = pending.pop()
             span_ids.add(node.span_id)
             pending += node.children
+    return frozenset(span_ids)
+
+
+def _first_pass(
+    groups: list[tuple[str, list[SpanNode]]], options: SnapshotOptions, kind: type[_P]
+) -> tuple[_P, list[tuple[str, list[int]]]]:
+    """Read every span of ``groups`` once and put them in their final order."""
+    trace_ids = frozenset(trace_id for trace_id, _ in groups)
     first = kind(
-        _ValueNormalizer.build(options, trace_ids, frozenset(span_ids)),
+        _ValueNormalizer.build(options, trace_ids, functools.partial(_span_ids, groups)),
         _AttributeRules.build(options),
     )
     traces = [(trace_id, [first.add_tree(root) for root in roots]) for trace_id, roots in groups]
