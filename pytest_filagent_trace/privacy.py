@@ -976,6 +976,10 @@ def _blank_safe_shapes(text: str) -> str:
     return _SAFE_SHAPES.sub(lambda match: " " * len(match.group(0)), text)
 
 
+# A run of URL-ish text holding at least one percent-escape.
+_ENCODED_RUN = re.compile(r"[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*")
+
+
 def _decoded_variants(text: str) -> list[str]:
     variants = []
     if _PERCENT.search(text):
@@ -1408,10 +1412,27 @@ def mask_pii(
     Example:
         >>> mask_pii("GET /users/jane.doe@example.com")
         'GET /users/ja***@***.com'
+        >>> mask_pii("GET /search?q=jane.doe%40example.com&limit=5")
+        'GET /search?q=ja***@***.com&limit=5'
     """
     canary_list = [canaries] if isinstance(canaries, str) else list(canaries)
     canary = CanaryDetector(canary_list) if canary_list else None
-    return _mask_text(text, _resolve_detectors(detectors), canary)
+    resolved = _resolve_detectors(detectors)
+    masked = _mask_text(text, resolved, canary)
+    if "%" not in masked:
+        return masked
+
+    def decoded_and_masked(run: re.Match[str]) -> str:
+        # find_pii finds what hides behind percent-encoding, so masking must too: a run
+        # whose decoded form holds a finding is shown decoded and masked.
+        encoded = run.group()
+        for variant in _decoded_variants(encoded):
+            masked_variant = _mask_text(variant, resolved, canary)
+            if masked_variant != variant:
+                return masked_variant
+        return encoded
+
+    return _ENCODED_RUN.sub(decoded_and_masked, masked)
 
 
 def _mask_text(text: str, detectors: Sequence[Detector], canary: CanaryDetector | None) -> str:

@@ -418,6 +418,24 @@ def test_mask_pii_masks_a_sensitive_value_without_repeating_its_key() -> None:
     )
 
 
+def test_mask_pii_masks_what_percent_encoding_hides() -> None:
+    # find_pii finds these, so a message masked by mask_pii must not show them encoded.
+    assert mask_pii("GET /search?q=jane.doe%40example.com&limit=5 200") == (
+        "GET /search?q=ja***@***.com&limit=5 200"
+    )
+    assert mask_pii("card=4242%204242%204242%204242") == "card=**** **** **** 4242"
+
+
+def test_mask_pii_leaves_encoded_text_without_findings_encoded() -> None:
+    text = "GET /files/report%202024.pdf?sort=name%2Casc 100%25"
+
+    assert mask_pii(text) == text
+
+
+def test_mask_pii_masks_an_encoded_canary() -> None:
+    assert mask_pii("q=Hunter2%2DCanary", canaries=["Hunter2-Canary"]) == "q=Hu*****-****ry"
+
+
 # ----------------------------------------------------------------------------- sources
 
 
