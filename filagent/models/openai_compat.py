@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from filagent.models.base import ChatMessage, ModelError, ModelResponse, ToolCall, Usage
 from filagent.tools.base import ToolSpec
+from filagent.upstream import call_upstream
 
 _SNIPPET_CHARS = 200
 
@@ -101,23 +102,15 @@ class OpenAICompatibleModel:
         return self._parse(response)
 
     def _post(self, payload: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
-        try:
-            response = self._client.post(
+        return call_upstream(
+            lambda: self._client.post(
                 self.url, json=payload, headers=headers, timeout=self._timeout
-            )
-        except httpx.TimeoutException:
-            msg = f"the model endpoint {self.url} did not answer within {self._timeout:g}s"
-            raise ModelError(msg) from None
-        except httpx.HTTPError as exc:
-            msg = f"could not reach the model endpoint {self.url}: {type(exc).__name__}: {exc}"
-            raise ModelError(msg) from None
-        if response.status_code != httpx.codes.OK:
-            msg = (
-                f"the model endpoint {self.url} answered HTTP {response.status_code}, "
-                f"expected 200: {_snippet(response.text)}"
-            )
-            raise ModelError(msg)
-        return response
+            ),
+            service=f"the model endpoint {self.url}",
+            timeout=self._timeout,
+            error=ModelError,
+            detail=lambda response: _snippet(response.text),
+        )
 
     def _parse(self, response: httpx.Response) -> ModelResponse:
         try:

@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from filagent.tools.base import Tool, ToolError
+from filagent.upstream import call_upstream
 
 
 class WebSearchArgs(BaseModel):
@@ -55,19 +56,15 @@ class WebSearchTool(Tool[WebSearchArgs]):
     def run(self, args: WebSearchArgs) -> list[dict[str, str]]:
         """``run(WebSearchArgs(query="pytest fixtures"))`` returns up to ``limit`` hits."""
         url = f"{self.search_url}/search"
-        try:
-            response = self._client.get(
+        # No excerpt of a failed answer: the search service may echo the query.
+        response = call_upstream(
+            lambda: self._client.get(
                 url, params={"q": args.query, "limit": args.limit}, timeout=self._timeout
-            )
-        except httpx.TimeoutException:
-            msg = f"the search service at {url} did not answer within {self._timeout:g}s"
-            raise ToolError(msg) from None
-        except httpx.HTTPError as exc:
-            msg = f"could not reach the search service at {url}: {type(exc).__name__}: {exc}"
-            raise ToolError(msg) from None
-        if response.status_code != httpx.codes.OK:
-            msg = f"the search service at {url} answered HTTP {response.status_code}, expected 200"
-            raise ToolError(msg)
+            ),
+            service=f"the search service at {url}",
+            timeout=self._timeout,
+            error=ToolError,
+        )
         try:
             body = _SearchBody.model_validate_json(response.content)
         except ValidationError as exc:
