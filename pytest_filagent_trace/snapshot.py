@@ -844,8 +844,8 @@ class _TextPass(_Pass):
         self.labels = _Ordinals()
 
     def _add(self, node: SpanNode, depth: int, parent: int) -> int:
-        # The hottest code of a snapshot: the helpers of the copy pass are inlined here,
-        # which saves a third of the time on large traces.
+        # The hottest code of a snapshot: what the copy pass does in helpers is inlined
+        # here, since a call per span and per attribute shows on large traces.
         values = self.values
         name = node.name
         name, name_form, head_tokens = (
@@ -970,7 +970,7 @@ class _TextPass(_Pass):
             return entry
         items, slots, head, fields = self.pending[index]
         labels, numbered = self.labels, self.numbered
-        # In the order the copies are relabelled: attributes, then name, status, events.
+        # In the order _relabel numbers a copy's tokens: attributes, name, status, events.
         if slots:
             items = items.copy()
             for position, name, tokenized in slots:
