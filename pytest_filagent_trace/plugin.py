@@ -78,6 +78,8 @@ _RUN = pytest.StashKey[_Run]()
 _CAPTURE = pytest.StashKey[TraceCapture]()
 _TREES_SHOWN = pytest.StashKey[bool]()
 _LOGS: pytest.StashKey[LogCapture] = pytest.StashKey()
+_SNAPSHOT_FIXTURE = "trace_snapshot"
+_KEEP_SNAPSHOTS = "filagent_trace_keep_snapshots"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -145,6 +147,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if mode == "all":
         config.pluginmanager.register(_PassedTrees(), "filagent-trace-passed-trees")
+    config.pluginmanager.register(_SnapshotKeeper(config), "filagent-trace-snapshot-keeper")
     # A bad trace_snapshot_* ini value stops the run here, once, not in every test.
     options_from_config(config)
 
@@ -253,6 +256,10 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if report.failed and report.when != "teardown" and _SNAPSHOT_FIXTURE in _fixtures(item):
+        # Read by _SnapshotKeeper, in the xdist controller too: keywords travel with the
+        # report.
+        cast("dict[str, Any]", report.keywords)[_KEEP_SNAPSHOTS] = 1
     run = item.config.stash[_RUN]
     if run.tree_mode == "none" or item.stash.get(_TREES_SHOWN, False):
         return report
@@ -271,6 +278,33 @@ def _render_trees(capture: TraceCapture) -> str:
     if not len(capture):
         return ""
     return render_tree(capture, max_value_length=_MAX_VALUE_LENGTH)
+
+
+def _fixtures(item: pytest.Item) -> list[str]:
+    return list(getattr(item, "fixturenames", ()))
+
+
+class _SnapshotKeeper:
+    """Keeps the snapshots of a test that failed before its snapshot assertions ran.
+
+    syrupy counts a snapshot no assertion used as unused: the run fails on it and
+    ``--snapshot-update`` deletes it, although the test still means to compare with it.
+    For a failed test that uses ``trace_snapshot``, syrupy is told the test was skipped,
+    which is how it already protects the snapshots of skipped tests: they are neither
+    reported nor deleted. The test's own failure still fails the run.
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @pytest.hookimpl(trylast=True)  # after syrupy has recorded the outcome
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not report.keywords.get(_KEEP_SNAPSHOTS):
+            return
+        session = getattr(self.config, "_syrupy", None)
+        ran_item = getattr(session, "ran_item", None)
+        if callable(ran_item):
+            ran_item(report.nodeid, "skipped")
 
 
 class _PassedTrees:

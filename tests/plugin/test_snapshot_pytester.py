@@ -251,6 +251,47 @@ def test_snapshot_update_deletes_the_snapshot_of_a_removed_test(
     assert not (project.path / "snapshots" / "test_agent" / "test_health.trace").exists()
 
 
+FAILING_BEFORE_ITS_SNAPSHOT = TESTS.replace(
+    "def test_simple(trace_capture, trace_snapshot):\n    agent.chat(",
+    "def test_simple(trace_capture, trace_snapshot):\n    assert False, 'broken first'\n"
+    "    agent.chat(",
+)
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_a_test_failing_before_its_snapshot_keeps_it(
+    project: pytest.Pytester, workers: list[str]
+) -> None:
+    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    project.makepyfile(test_agent=FAILING_BEFORE_ITS_SNAPSHOT)
+
+    checked = run(project, "-p", "no:randomly", *workers)
+    updated = run(project, "-p", "no:randomly", "--snapshot-update", *workers)
+
+    # The failure is the test's own; its snapshot is neither unused nor deleted.
+    for result in (checked, updated):
+        result.assert_outcomes(passed=2, failed=1)
+        result.stdout.fnmatch_lines(["*AssertionError: broken first*"])
+        result.stdout.no_fnmatch_line("*unused*")
+        result.stdout.no_fnmatch_line("*deleted*")
+    assert (project.path / "snapshots" / "test_agent" / "test_simple.trace").exists()
+
+
+def test_a_failing_test_without_trace_snapshot_leaves_syrupy_alone(
+    project: pytest.Pytester,
+) -> None:
+    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    # test_health no longer asks for trace_snapshot and fails: its file is unused.
+    project.makepyfile(
+        test_agent=WITHOUT_HEALTH + "\n\ndef test_health(trace_capture):\n    assert False\n"
+    )
+
+    result = run(project, "-p", "no:randomly", "--snapshot-details")
+
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["Unused test_health (snapshots/test_agent/test_health.trace)"])
+
+
 def test_running_one_test_by_node_id_leaves_the_other_snapshots_alone(
     project: pytest.Pytester,
 ) -> None:
