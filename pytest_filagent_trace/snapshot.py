@@ -519,7 +519,6 @@ class _Pass:
         self.kids: list[Sequence[int]] = []
         # The spans read, for their ids, clocks and orphan flags.
         self.nodes: list[SpanNode] = []
-        self.ranks: list[int] = []
 
     def add_tree(self, root: SpanNode) -> int:
         """Read ``root`` and its subtree iteratively (trees may be deeper than the recursion
@@ -645,7 +644,7 @@ class _Pass:
             while len(by_depth) <= depth:
                 by_depth.append([])
             by_depth[depth].append(index)
-        self.ranks = ranks = [0] * len(lines)
+        ranks = [0] * len(lines)
         rank_of, all_kids, nodes = ranks.__getitem__, self.kids, self.nodes
         for depth in range(len(by_depth) - 1, -1, -1):
             level = by_depth[depth]
@@ -844,17 +843,9 @@ class _TextPass(_Pass):
         self.labels = _Ordinals()
 
     def _add(self, node: SpanNode, depth: int, parent: int) -> int:
-        # The hottest code of a snapshot: what the copy pass does in helpers is inlined
-        # here, since a call per span and per attribute shows on large traces.
-        values = self.values
-        name = node.name
-        name, name_form, head_tokens = (
-            (values.cache.get(name) or values.text(name)) if type(name) is str else self.value(name)
-        )
-        description, description_form = node.status_description, ""
-        if description:
-            description, description_form, has_tokens = self.value(description)
-            head_tokens = head_tokens or has_tokens
+        name, name_form, description, description_form, head_tokens = self._head(node)
+        # The hottest loop of a snapshot, so it is written out here rather than calling a
+        # helper per attribute.
         attributes = node.attributes
         pieces: list[str] = []
         items: list[str] = []
@@ -908,11 +899,7 @@ class _TextPass(_Pass):
                 self.entries.append(None)
             else:
                 self.entries.append((head, items, ""))
-        self.lines.append(line)
-        self.depths.append(depth)
-        self.kids.append(())
-        self.nodes.append(node)
-        return len(self.nodes) - 1
+        return self._record(node, line, depth)
 
     def _head_text(self, name: str, kind: str, status: str, description: str | None) -> str:
         head = self.heads[name, kind, status, description] = head_text(
