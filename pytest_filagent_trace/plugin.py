@@ -256,7 +256,11 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    if report.failed and report.when != "teardown" and _SNAPSHOT_FIXTURE in _fixtures(item):
+    if (
+        report.failed
+        and report.when != "teardown"
+        and _SNAPSHOT_FIXTURE in getattr(item, "fixturenames", ())
+    ):
         # Read by _SnapshotKeeper, in the xdist controller too: keywords travel with the
         # report.
         cast("dict[str, Any]", report.keywords)[_KEEP_SNAPSHOTS] = 1
@@ -278,10 +282,6 @@ def _render_trees(capture: TraceCapture) -> str:
     if not len(capture):
         return ""
     return render_tree(capture, max_value_length=_MAX_VALUE_LENGTH)
-
-
-def _fixtures(item: pytest.Item) -> list[str]:
-    return list(getattr(item, "fixturenames", ()))
 
 
 class _SnapshotKeeper:
