@@ -1417,17 +1417,20 @@ def mask_pii(
     """
     canary_list = [canaries] if isinstance(canaries, str) else list(canaries)
     canary = CanaryDetector(canary_list) if canary_list else None
-    resolved = _resolve_detectors(detectors)
-    masked = _mask_text(text, resolved, canary)
+    return _mask_text(text, _resolve_detectors(detectors), canary)
+
+
+def _mask_text(text: str, detectors: Sequence[Detector], canary: CanaryDetector | None) -> str:
+    masked = _mask_plain(text, detectors, canary)
     if "%" not in masked:
         return masked
 
     def decoded_and_masked(run: re.Match[str]) -> str:
-        # find_pii finds what hides behind percent-encoding, so masking must too: a run
-        # whose decoded form holds a finding is shown decoded and masked.
+        # Findings are also looked for behind percent-encoding, so masking must look there
+        # too: a run whose decoded form holds a finding is shown decoded and masked.
         encoded = run.group()
         for variant in _decoded_variants(encoded):
-            masked_variant = _mask_text(variant, resolved, canary)
+            masked_variant = _mask_plain(variant, detectors, canary)
             if masked_variant != variant:
                 return masked_variant
         return encoded
@@ -1435,7 +1438,7 @@ def mask_pii(
     return _ENCODED_RUN.sub(decoded_and_masked, masked)
 
 
-def _mask_text(text: str, detectors: Sequence[Detector], canary: CanaryDetector | None) -> str:
+def _mask_plain(text: str, detectors: Sequence[Detector], canary: CanaryDetector | None) -> str:
     blanked = _blank_safe_shapes(text)
     spans = [finding for detector in detectors for finding in detector.find(blanked)]
     if canary is not None:

@@ -527,6 +527,15 @@ def test_find_pii_decodes_percent_encoded_urls() -> None:
     assert [(f.detector, f.value) for f in found] == [("email", "jane.doe@example.com")]
 
 
+def test_a_findings_location_masks_what_percent_encoding_hides() -> None:
+    found = find_pii({"by_user": {"jane.doe%40example.com": "card 4242424242424242"}})
+
+    assert [(f.detector, f.where) for f in found] == [
+        ("email", '$.by_user["ja***@***.com"] (the key itself)'),
+        ("credit_card", '$.by_user["ja***@***.com"]'),
+    ]
+
+
 def test_find_pii_scans_keys_as_well_as_values() -> None:
     [finding] = find_pii({"scores": {"jane.doe@example.com": 3}})
     assert finding.where == '$.scores["ja***@***.com"] (the key itself)'
