@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 
@@ -12,14 +14,16 @@ class UpstreamError(Exception):
     pass
 
 
-def call(transport: httpx.MockTransport, **options: object) -> httpx.Response:
+def call(
+    transport: httpx.MockTransport, detail: Callable[[httpx.Response], str] | None = None
+) -> httpx.Response:
     with httpx.Client(transport=transport) as client:
         return call_upstream(
             lambda: client.get("http://127.0.0.1:9/thing"),
             service="the thing service at http://127.0.0.1:9/thing",
             timeout=2.5,
             error=UpstreamError,
-            **options,  # type: ignore[arg-type]
+            detail=detail,
         )
 
 
