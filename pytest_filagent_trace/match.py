@@ -224,18 +224,11 @@ class _Glob(Matcher):
         return f"glob({format_value(self.pattern)})"
 
 
-class _Name(Matcher):
-    """A span name or status description: exact, or a glob when it holds ``*?[``."""
+class _Name(_Glob):
+    """A span name or status description: exact, or a glob when it holds ``*?[``; it
+    matches like :class:`_Glob` and is written as the bare text."""
 
-    __slots__ = ("pattern",)
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-
-    def equals(self, value: Any) -> bool:
-        return isinstance(value, str) and (
-            value == self.pattern or fnmatchcase(value, self.pattern)
-        )
+    __slots__ = ()
 
     def __repr__(self) -> str:
         return format_value(self.pattern)
