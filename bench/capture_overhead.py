@@ -22,7 +22,7 @@ from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from pytest_filagent_trace.capture import CaptureProcessor, TraceCapture
+from pytest_filagent_trace._capture import CaptureProcessor, TraceCapture
 
 SPANS_PER_GROUP = 4
 

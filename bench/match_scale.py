@@ -25,9 +25,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pytest_filagent_trace.match import assert_span_tree, descendant, span
-from pytest_filagent_trace.render import parse_tree, render_tree
-from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree
+from pytest_filagent_trace._match import (
+    assert_span_tree,
+    descendant,
+    parse_tree,
+    span,
+)
+from pytest_filagent_trace._spans import (
+    SpanEvent,
+    SpanNode,
+    SpanTree,
+)
+from pytest_filagent_trace._textform import render_tree
 
 TARGET_SPANS = 10_000
 TARGET_SECONDS = 0.050

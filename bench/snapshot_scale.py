@@ -28,9 +28,9 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from pytest_filagent_trace.render import render_tree
-from pytest_filagent_trace.snapshot import normalize_traces, serialize_traces
-from pytest_filagent_trace.tree import build_trees
+from pytest_filagent_trace._snapshot import normalize_traces, serialize_traces
+from pytest_filagent_trace._spans import build_trees
+from pytest_filagent_trace._textform import render_tree
 
 TARGET_MS = 100.0
 TARGET_SPANS = 10_000

@@ -176,8 +176,8 @@ class InProcessAgent:
     def _trace_text(self, trace_id: str) -> str:
         if self._exporter is None or not trace_id:
             return "(tracing is disabled: no trace)"
-        from pytest_filagent_trace.render import render_tree
-        from pytest_filagent_trace.tree import build_trees
+        from pytest_filagent_trace._spans import build_trees
+        from pytest_filagent_trace._textform import render_tree
 
         spans = [
             span

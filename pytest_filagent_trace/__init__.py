@@ -10,7 +10,7 @@ Example:
     ...     assert_span_tree(trace_capture, span("checkout", span("price")))
 """
 
-from pytest_filagent_trace.capture import (
+from pytest_filagent_trace._capture import (
     CaptureProcessor,
     LeakedSpan,
     LogsNotCapturedError,
@@ -22,7 +22,7 @@ from pytest_filagent_trace.capture import (
     TraceLookupError,
     capture_spans,
 )
-from pytest_filagent_trace.logs import (
+from pytest_filagent_trace._logs import (
     CapturedLog,
     LogCapture,
     LogsNotCorrelated,
@@ -31,7 +31,7 @@ from pytest_filagent_trace.logs import (
     check_logs_correlated,
     structlog_processor,
 )
-from pytest_filagent_trace.match import (
+from pytest_filagent_trace._match import (
     ABSENT,
     ANY,
     Matcher,
@@ -41,10 +41,11 @@ from pytest_filagent_trace.match import (
     descendant,
     event,
     glob,
+    parse_tree,
     span,
     starts_with,
 )
-from pytest_filagent_trace.privacy import (
+from pytest_filagent_trace._privacy import (
     DEFAULT_DETECTORS,
     CanaryDetector,
     Detector,
@@ -55,16 +56,26 @@ from pytest_filagent_trace.privacy import (
     find_pii,
     mask_pii,
 )
-from pytest_filagent_trace.render import TreeSyntaxError, parse_tree, render_tree
-from pytest_filagent_trace.selectors import Selector, SelectorError, select
-from pytest_filagent_trace.snapshot import (
+from pytest_filagent_trace._select import (
+    Selector,
+    SelectorError,
+    select,
+)
+from pytest_filagent_trace._snapshot import (
     SnapshotOptions,
     TraceSnapshotAssertion,
     TraceSnapshotExtension,
     normalize_traces,
     serialize_traces,
 )
-from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree, build_trees, node_from_span
+from pytest_filagent_trace._spans import (
+    SpanEvent,
+    SpanNode,
+    SpanTree,
+    build_trees,
+    node_from_span,
+)
+from pytest_filagent_trace._textform import TreeSyntaxError, render_tree
 
 __all__ = [
     "ABSENT",

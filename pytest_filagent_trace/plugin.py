@@ -1,6 +1,6 @@
 """pytest entry point of pytest_filagent_trace: options, fixtures and report hooks.
 
-Everything here only wires :mod:`pytest_filagent_trace.capture` into pytest's test
+Everything here only wires :mod:`pytest_filagent_trace._capture.capture` into pytest's test
 life cycle: open a capture when a test's setup starts, close it after its teardown,
 report leaked spans, and print captured trees with ``--trace-tree``.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from pytest_filagent_trace.capture import (
+from pytest_filagent_trace._capture.capture import (
     CaptureProcessor,
     LeakedSpan,
     ProviderAttachments,
@@ -23,8 +23,8 @@ from pytest_filagent_trace.capture import (
     TraceCapture,
     load_provider,
 )
-from pytest_filagent_trace.match import assertrepr_compare
-from pytest_filagent_trace.snapshot import (
+from pytest_filagent_trace._pytest.assertrepr import assertrepr_compare
+from pytest_filagent_trace._pytest.snapshot import (
     add_snapshot_options,
     options_from_config,
     trace_snapshot,
@@ -32,8 +32,8 @@ from pytest_filagent_trace.snapshot import (
 )
 
 if TYPE_CHECKING:
-    from pytest_filagent_trace.logs import LogCapture
-    from pytest_filagent_trace.types import SupportsSpanProcessors, TreeMode
+    from pytest_filagent_trace._logs.logs import LogCapture
+    from pytest_filagent_trace._types import SupportsSpanProcessors, TreeMode
 
 # The snapshot fixtures live next to their extension; importing them here registers them.
 __all__ = ["trace_capture", "trace_capture_provider", "trace_snapshot", "trace_snapshot_options"]
@@ -160,7 +160,7 @@ def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str]
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(_RUN, None)
     if run is not None and run.logs_installed:
-        from pytest_filagent_trace.logs import uninstall
+        from pytest_filagent_trace._logs.logs import uninstall
 
         uninstall()
 
@@ -172,7 +172,7 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     if "trace_capture" in getattr(item, "fixturenames", ()):
         # Logs are recorded only for tests that can read them: the hooks they need sit on
         # the root logger and structlog, which other tests should not pay for.
-        from pytest_filagent_trace.logs import LogCapture
+        from pytest_filagent_trace._logs.logs import LogCapture
 
         log_capture = LogCapture()
         log_capture.start()
@@ -277,7 +277,7 @@ def pytest_runtest_makereport(
 
 
 def _render_trees(capture: TraceCapture) -> str:
-    from pytest_filagent_trace.render import render_tree
+    from pytest_filagent_trace._textform.render import render_tree
 
     if not len(capture):
         return ""

@@ -63,7 +63,7 @@ from pytest_filagent_trace import (
     find_pii,
     mask_pii,
 )
-from pytest_filagent_trace.privacy import luhn_valid
+from pytest_filagent_trace._privacy import luhn_valid
 from tests.contract.conftest import USER_ID_KEY, request_trace
 
 # --- canaries ---------------------------------------------------------------------------

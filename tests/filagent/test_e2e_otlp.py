@@ -23,7 +23,7 @@ import pytest
 
 from filagent.serving import free_port
 from pytest_filagent_trace import ABSENT, assert_span_tree, span
-from pytest_filagent_trace.tree import SpanNode, build_trees
+from pytest_filagent_trace._spans import SpanNode, build_trees
 from tests.filagent.otlp_receiver import OTLPReceiver, ReceivedSpan, otlp_receiver
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import count
 from typing import Any
 
-from pytest_filagent_trace.tree import SpanEvent, SpanNode
+from pytest_filagent_trace._spans import SpanEvent, SpanNode
 
 _IDS = count(1)
 

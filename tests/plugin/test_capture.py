@@ -15,7 +15,7 @@ import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.trace import Tracer
 
-from pytest_filagent_trace.capture import (
+from pytest_filagent_trace._capture import (
     CaptureProcessor,
     LogsNotCapturedError,
     ProviderAttachments,

@@ -17,8 +17,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from structlog.typing import EventDict
 
-from pytest_filagent_trace.capture import LogsNotCapturedError, capture_spans
-from pytest_filagent_trace.logs import (
+from pytest_filagent_trace._capture import LogsNotCapturedError, capture_spans
+from pytest_filagent_trace._logs import (
     CapturedLog,
     LogCapture,
     LogsNotCorrelated,
@@ -28,7 +28,7 @@ from pytest_filagent_trace.logs import (
     install,
     structlog_processor,
 )
-from pytest_filagent_trace.tree import build_trees
+from pytest_filagent_trace._spans import build_trees
 
 
 @pytest.fixture

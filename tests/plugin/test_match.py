@@ -16,13 +16,12 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from pytest_filagent_trace.match import (
+from pytest_filagent_trace._match import (
     ABSENT,
     ANY,
     SpanTreeMismatch,
     as_matcher,
     assert_span_tree,
-    assertrepr_compare,
     descendant,
     event,
     glob,
@@ -30,8 +29,9 @@ from pytest_filagent_trace.match import (
     span_tree_matches,
     starts_with,
 )
-from pytest_filagent_trace.render import render_tree
-from pytest_filagent_trace.tree import SpanTree, build_trees
+from pytest_filagent_trace._pytest.assertrepr import assertrepr_compare
+from pytest_filagent_trace._spans import SpanTree, build_trees
+from pytest_filagent_trace._textform import render_tree
 from tests.plugin import nodes
 
 # Events of hand-built nodes here carry an exception type, as recorded errors do.

@@ -476,7 +476,7 @@ def test_trace_with_several_traces_fails_with_the_list_of_traces(
     result.stdout.fnmatch_lines(
         [
             ">       trace_capture.trace()",
-            "E       pytest_filagent_trace.capture.TraceLookupError: "
+            "E       pytest_filagent_trace._capture.capture.TraceLookupError: "
             "expected exactly one trace, found 2:",
             "E         ????????????????????????????????: 2 span(s), root 'checkout'",
             "E         ????????????????????????????????: 3 span(s), root 'checkout'",
@@ -611,7 +611,7 @@ def test_capture_spans_works_without_pytest(pytester: pytest.Pytester) -> None:
         script=textwrap.dedent(
             """
             from opentelemetry import trace
-            from pytest_filagent_trace.capture import capture_spans
+            from pytest_filagent_trace._capture.capture import capture_spans
 
             with capture_spans() as capture:
                 with trace.get_tracer("nb").start_as_current_span("cell"):

@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, Status, StatusCode
 
-from pytest_filagent_trace.privacy import (
+from pytest_filagent_trace._privacy import (
     API_KEY,
     BEARER_TOKEN,
     CANADIAN_SIN,
@@ -43,7 +43,7 @@ from pytest_filagent_trace.privacy import (
     mask_pii,
     span_refs,
 )
-from pytest_filagent_trace.tree import build_trees
+from pytest_filagent_trace._spans import build_trees
 
 
 def values(findings: list[Finding]) -> list[str]:

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_filagent_trace.privacy import (
+from pytest_filagent_trace._privacy import (
     API_KEY,
     BEARER_TOKEN,
     CANADIAN_SIN,

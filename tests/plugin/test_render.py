@@ -16,15 +16,24 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from pytest_filagent_trace.match import ANY, assert_span_tree, span, starts_with
-from pytest_filagent_trace.render import (
-    TreeSyntaxError,
-    format_value,
+from pytest_filagent_trace._match import (
+    ANY,
+    assert_span_tree,
     parse_tree,
-    render_tree,
+    span,
+    starts_with,
+)
+from pytest_filagent_trace._spans import (
+    SpanNode,
+    SpanTree,
+    build_trees,
     roots_of,
 )
-from pytest_filagent_trace.tree import SpanNode, SpanTree, build_trees
+from pytest_filagent_trace._textform import (
+    TreeSyntaxError,
+    format_value,
+    render_tree,
+)
 from tests.plugin import nodes
 
 # A microsecond per span, so durations render when asked.

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_filagent_trace.selectors import Selector, SelectorError, select
-from pytest_filagent_trace.tree import SpanNode, SpanTree
+from pytest_filagent_trace._select import (
+    Selector,
+    SelectorError,
+    select,
+)
+from pytest_filagent_trace._spans import SpanNode, SpanTree
 from tests.plugin import nodes
 
 make = nodes.make

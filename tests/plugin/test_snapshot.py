@@ -23,14 +23,19 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from pytest_filagent_trace.snapshot import (
+from pytest_filagent_trace._snapshot import (
     SnapshotOptions,
     TraceSnapshotExtension,
     normalize_traces,
     parse_mask_line,
     serialize_traces,
 )
-from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree, build_trees
+from pytest_filagent_trace._spans import (
+    SpanEvent,
+    SpanNode,
+    SpanTree,
+    build_trees,
+)
 
 # --------------------------------------------------------------------------- builders
 
@@ -657,7 +662,7 @@ def test_a_tree_deeper_than_the_recursion_limit_is_normalized() -> None:
 
 
 def test_serialize_renders_each_normalized_trace_and_ends_with_a_newline() -> None:
-    from pytest_filagent_trace.render import render_tree
+    from pytest_filagent_trace._textform import render_tree
 
     trees = trees_of(span("POST /chat", span("agent.route")), span("GET /health"))
 
@@ -809,8 +814,8 @@ def test_a_snapshot_is_exactly_the_rendered_normalized_trees(
 ) -> None:
     """serialize_traces draws its text straight from its first pass, without building the
     normalized trees; whatever the input, that text is what rendering them would give."""
-    from pytest_filagent_trace.render import render_tree
-    from pytest_filagent_trace.snapshot import SNAPSHOT_WIDTH
+    from pytest_filagent_trace._snapshot import SNAPSHOT_WIDTH
+    from pytest_filagent_trace._textform import render_tree
 
     choose = random.Random(seed)
     nodes = [node for root in roots for node in nodes_of(root)]

@@ -11,7 +11,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from pytest_filagent_trace.tree import (
+from pytest_filagent_trace._spans import (
     PATH_SEPARATOR,
     SpanNode,
     build_trees,

@@ -27,7 +27,6 @@ Example:
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import sys
 from collections import deque
@@ -39,16 +38,19 @@ from operator import itemgetter
 from types import EllipsisType
 from typing import Any, Final
 
-from pytest_filagent_trace.render import (
+from pytest_filagent_trace._spans.source import roots_of
+from pytest_filagent_trace._spans.tree import SpanEvent, SpanNode, SpanTree
+from pytest_filagent_trace._spans.values import MISSING, typed_equal
+from pytest_filagent_trace._textform.render import (
     KINDS,
     STATUSES,
+    Draft,
+    TreeSyntaxError,
     format_value,
     node_head,
-    parse_tree,
+    parse_drafts,
     render_tree,
-    roots_of,
 )
-from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree
 
 __all__ = [
     "ABSENT",
@@ -60,7 +62,6 @@ __all__ = [
     "SpanPattern",
     "SpanTreeMismatch",
     "assert_span_tree",
-    "assertrepr_compare",
     "descendant",
     "event",
     "glob",
@@ -76,18 +77,6 @@ _MAX_RENDERED_SPANS = 300
 # Distinct sets of literal attribute keys among same-named siblings that get an index of
 # their own (see _Assignment._narrowed); beyond that, one index per key is shared.
 _MAX_SHAPES = 8
-
-
-class _Missing:
-    """What a matcher is given for an attribute the span does not have."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-MISSING: Final = _Missing()
 
 
 # --------------------------------------------------------------------------- matchers
@@ -170,32 +159,6 @@ ABSENT: Final[Matcher] = _Absent()
 """The attribute must not be there: ``attributes={"user.id": ABSENT}``."""
 
 
-def _strict_equal(actual: Any, expected: Any) -> bool:
-    # Types are part of a tracing contract: an exporter writes 1, 1.0 and true differently.
-    if isinstance(expected, bool):
-        return isinstance(actual, bool) and actual is expected
-    if isinstance(expected, int):
-        return isinstance(actual, int) and not isinstance(actual, bool) and actual == expected
-    if isinstance(expected, float):
-        return isinstance(actual, float) and (
-            actual == expected or (math.isnan(actual) and math.isnan(expected))
-        )
-    if isinstance(expected, str):
-        return isinstance(actual, str) and actual == expected
-    if isinstance(expected, (tuple, list)):
-        return (
-            isinstance(actual, (tuple, list))
-            and len(actual) == len(expected)
-            and all(_strict_equal(a, e) for a, e in zip(actual, expected, strict=True))
-        )
-    if actual is MISSING:
-        return False
-    try:
-        return bool(expected == actual)
-    except Exception:  # noqa: BLE001 - a broken __eq__ is a mismatch, not a crash
-        return False
-
-
 class _Equals(Matcher):
     __slots__ = ("value",)
 
@@ -203,7 +166,7 @@ class _Equals(Matcher):
         self.value = value
 
     def equals(self, value: Any) -> bool:
-        return _strict_equal(value, self.value)
+        return typed_equal(value, self.value)
 
     def __repr__(self) -> str:
         return format_value(self.value)
@@ -1789,31 +1752,53 @@ def _mismatch(
     return SpanTreeMismatch("\n".join(lines), problems, actual_text)
 
 
-def assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
-    """Lines for pytest's ``pytest_assertrepr_compare`` hook when a pattern meets spans.
+# --------------------------------------------------------------------------- expected text
 
-    ``assert span("POST /chat", ...) == trace_capture.trace()`` then fails with the same
-    problems and tree as :func:`assert_span_tree`, instead of two object reprs.
+
+def parse_tree(text: str) -> list[SpanPattern | EllipsisType]:
+    """Read the text form back as patterns: one per top-level line, children nested.
+
+    The text may be indented as a whole (it is dedented first), may mark spans whose other
+    siblings do not matter with a ``...`` line, and may hold ``# comments``. Names match
+    exactly or as globs; an attribute value ``...`` matches any value and ``"text"...``
+    any string starting with ``text``.
 
     Example:
-        >>> def pytest_assertrepr_compare(config, op, left, right):  # doctest: +SKIP
-        ...     return assertrepr_compare(op, left, right)
+        >>> patterns = parse_tree('''
+        ...     POST /chat [SERVER]
+        ...     └── agent.route {route.mode="htn"}
+        ... ''')
+        >>> patterns[0]
+        span("POST /chat", span("agent.route", attributes={"route.mode": "htn"}), kind="SERVER")
     """
-    if op != "==":
-        return None
-    pattern, actual = (left, right) if isinstance(left, Matcher) else (right, left)
-    if not isinstance(pattern, (SpanPattern, DescendantPattern)):
-        return None
-    if not isinstance(actual, (SpanNode, SpanTree)):
-        return None
-    spec = _Children([pattern, ...] if isinstance(actual, SpanTree) else [pattern])
-    roots = roots_of(actual)
-    engine = _Engine(exact=False, ordered=False)
-    if engine.children(spec, roots):
-        return None
-    explainer = _Explainer(engine)
-    explainer.children(spec, roots, None)
-    message = str(_mismatch(explainer.problems, roots, exact=False, ordered=False))
-    first, *rest = message.split("\n")
-    label = _short(pattern) if isinstance(pattern, SpanPattern) else repr(pattern)
-    return [f"{label} == spans: {first}", *rest]
+    __tracebackhide__ = True
+    try:
+        return patterns_from_drafts(parse_drafts(text))
+    except TreeSyntaxError as error:
+        # The parser's own frames say nothing to the user; the message points.
+        raise error.with_traceback(None) from None
+
+
+def patterns_from_drafts(drafts: list[Draft | EllipsisType]) -> list[SpanPattern | EllipsisType]:
+    """Build the patterns children first, without recursion, so deep trees read back too."""
+    built: dict[int, SpanPattern] = {}
+    order: list[Draft] = []
+    stack = [d for d in drafts if isinstance(d, Draft)]
+    while stack:
+        draft = stack.pop()
+        order.append(draft)
+        stack.extend(child for child in draft.children if isinstance(child, Draft))
+    for draft in reversed(order):
+        status = draft.status
+        if status is not None and draft.description is not None:
+            status = f"{status}: {draft.description}"
+        built[id(draft)] = span(
+            draft.name,
+            *[... if isinstance(c, EllipsisType) else built[id(c)] for c in draft.children],
+            kind=draft.kind,
+            status=status,
+            attributes=draft.attributes,
+            events=draft.events,
+            orphan=draft.orphan,
+        )
+    return [... if isinstance(d, EllipsisType) else built[id(d)] for d in drafts]

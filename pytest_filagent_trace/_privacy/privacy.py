@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import unquote, unquote_plus
 
-from pytest_filagent_trace.tree import PATH_SEPARATOR
+from pytest_filagent_trace._spans.tree import PATH_SEPARATOR
 
 __all__ = [
     "API_KEY",

@@ -190,7 +190,7 @@ class SpanTree:
         return sum(1 for _ in self.walk())
 
     def __str__(self) -> str:
-        from pytest_filagent_trace.render import render_tree
+        from pytest_filagent_trace._textform.render import render_tree
 
         return str(render_tree(self))
 

@@ -1,7 +1,7 @@
 """The few types shared across pytest_filagent_trace.
 
 Example:
-    >>> from pytest_filagent_trace.types import SpanPredicate
+    >>> from pytest_filagent_trace._types import SpanPredicate
     >>> is_error: SpanPredicate = lambda node: node.status == "ERROR"
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, Union
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
 
-    from pytest_filagent_trace.tree import SpanNode
+    from pytest_filagent_trace._spans.tree import SpanNode
 
 __all__ = [
     "NamePattern",

@@ -1,6 +1,6 @@
 """Trace snapshots: deterministic normalization of span trees and the syrupy extension.
 
-A trace snapshot is the text :func:`~pytest_filagent_trace.render.render_tree` prints
+A trace snapshot is the text :func:`~pytest_filagent_trace._textform.render.render_tree` prints
 (the same form as ``--trace-tree`` and the expected value of ``assert_span_tree``), taken
 after normalization, so that the file is identical on every run, machine, test order and
 worker:
@@ -41,8 +41,9 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from pytest_filagent_trace.render import LineParts, attribute_text, draw_lines, head_text
-from pytest_filagent_trace.tree import SpanEvent, SpanNode, SpanTree, build_trees
+from pytest_filagent_trace._spans.source import trace_groups
+from pytest_filagent_trace._spans.tree import SpanEvent, SpanNode, SpanTree
+from pytest_filagent_trace._textform.render import LineParts, attribute_text, draw_lines, head_text
 
 if TYPE_CHECKING:
     from syrupy.location import PyTestLocation
@@ -55,12 +56,8 @@ __all__ = [
     "SnapshotOptions",
     "TraceSnapshotAssertion",
     "TraceSnapshotExtension",
-    "add_snapshot_options",
     "normalize_traces",
-    "options_from_config",
     "serialize_traces",
-    "trace_snapshot",
-    "trace_snapshot_options",
 ]
 
 DEFAULT_SNAPSHOT_DIR = "snapshots"
@@ -1027,73 +1024,6 @@ class _Ordinals:
         return value
 
 
-def _data_to_roots(data: object) -> list[tuple[str, list[SpanNode]]]:
-    """Accepted inputs, as (trace id, subtree roots) pairs in their natural order."""
-    if isinstance(data, SpanTree):
-        return [(data.trace_id, list(data.roots))]
-    if isinstance(data, SpanNode):
-        return [(data.trace_id, [data])]
-    traces_method = getattr(data, "traces", None)
-    if callable(traces_method):
-        return _data_to_roots(list(traces_method()))
-    if isinstance(data, (str, bytes)) or not isinstance(data, Iterable):
-        raise TypeError(
-            "a trace snapshot takes a TraceCapture, a SpanTree, a SpanNode or a list of"
-            f" them (or of finished spans), found {type(data).__name__}: {data!r:.80}"
-        )
-    items = list(data)
-    if all(isinstance(item, (SpanTree, SpanNode)) for item in items):
-        grouped: dict[str, list[SpanNode]] = {}
-        for item in items:
-            for trace_id, roots in _data_to_roots(item):
-                grouped.setdefault(trace_id, []).extend(roots)
-        return [(trace_id, _topmost(roots)) for trace_id, roots in grouped.items()]
-    try:
-        trees = build_trees(items)
-    except AttributeError as exc:
-        kinds = sorted({type(item).__name__ for item in items})
-        raise TypeError(
-            "a trace snapshot takes a TraceCapture, a SpanTree, a SpanNode or a list of"
-            f" them (or of finished spans), found a list of {', '.join(kinds)} ({exc})"
-        ) from None
-    return [(tree.trace_id, list(tree.roots)) for tree in trees]
-
-
-def _topmost(nodes: list[SpanNode]) -> list[SpanNode]:
-    """The given nodes that have no given ancestor: ``capture.spans`` or ``tree.spans``
-    then mean their trees once, not every subtree again."""
-    listed = {id(node) for node in nodes}
-    if len(listed) == 1:
-        return nodes[:1]
-    covered: dict[int, bool] = {}
-
-    def has_listed_ancestor(node: SpanNode) -> bool:
-        chain: list[SpanNode] = []
-        ancestor = node.parent
-        answer = False
-        while ancestor is not None:
-            known = covered.get(id(ancestor))
-            if known is not None:
-                answer = known
-                break
-            if id(ancestor) in listed:
-                answer = True
-                break
-            chain.append(ancestor)
-            ancestor = ancestor.parent
-        for visited in chain:
-            covered[id(visited)] = answer
-        return answer
-
-    kept: list[SpanNode] = []
-    seen: set[int] = set()
-    for node in nodes:
-        if id(node) not in seen and not has_listed_ancestor(node):
-            seen.add(id(node))
-            kept.append(node)
-    return kept
-
-
 def normalize_traces(data: object, options: SnapshotOptions | None = None) -> list[SpanTree]:
     """Normalized copies of the traces in ``data``: the exact trees a snapshot renders.
 
@@ -1108,7 +1038,7 @@ def normalize_traces(data: object, options: SnapshotOptions | None = None) -> li
         ('<trace#1>', '<span#1>')
     """
     options = options or SnapshotOptions()
-    groups = _data_to_roots(data)
+    groups = trace_groups(data)
     with _gc_paused():
         first, traces = _first_pass(groups, options, _CopyPass)
         return first.trees(traces)
@@ -1173,7 +1103,7 @@ def serialize_traces(data: object, options: SnapshotOptions | None = None) -> st
         ├── agent.route {route.mode="simple"}
         └── agent.run_simple {conversation_id="<uuid#1>"}
     """
-    groups = _data_to_roots(data)
+    groups = trace_groups(data)
     if not groups:
         return "(no spans)\n"
     with _gc_paused():
@@ -1376,58 +1306,7 @@ class TraceSnapshotAssertion(SnapshotAssertion):
     __hash__ = None  # type: ignore[assignment]
 
 
-# ------------------------------------------------------------------- pytest wiring
-
 _INI_DIR = "trace_snapshot_dir"
-_INI_MASKS = "trace_snapshot_masks"
-_INI_INCLUDE = "trace_snapshot_include"
-_INI_EXCLUDE = "trace_snapshot_exclude"
-_INI_ORDER = "trace_snapshot_order"
-_INI_DEFAULT_MASKS = "trace_snapshot_default_masks"
-_OPTIONS_KEY = pytest.StashKey[SnapshotOptions]()
-
-
-def add_snapshot_options(parser: pytest.Parser) -> None:
-    """Register the ``trace_snapshot_*`` ini options (call from ``pytest_addoption``).
-
-    Example:
-        >>> def pytest_addoption(parser):  # doctest: +SKIP
-        ...     add_snapshot_options(parser)
-    """
-    parser.addini(
-        _INI_DIR,
-        "directory, relative to rootdir, holding trace snapshots (default: snapshots)",
-        default=DEFAULT_SNAPSHOT_DIR,
-    )
-    parser.addini(
-        _INI_MASKS,
-        "trace snapshot masks, one per line: 'attribute.glob = text' or '/regex/ = text'",
-        type="linelist",
-        default=[],
-    )
-    parser.addini(
-        _INI_INCLUDE,
-        "attribute-name globs kept in trace snapshots (default: all)",
-        type="args",
-        default=[],
-    )
-    parser.addini(
-        _INI_EXCLUDE,
-        "attribute-name globs dropped from trace snapshots",
-        type="args",
-        default=[],
-    )
-    parser.addini(
-        _INI_ORDER,
-        "sibling order in trace snapshots: canonical (default) or start",
-        default="canonical",
-    )
-    parser.addini(
-        _INI_DEFAULT_MASKS,
-        "mask ids, ports, hosts, paths, clocks in trace snapshots (default: true)",
-        type="bool",
-        default=True,
-    )
 
 
 def _ini(config: pytest.Config, name: str, default: Any) -> Any:
@@ -1441,83 +1320,3 @@ def _ini(config: pytest.Config, name: str, default: Any) -> Any:
 
 def _snapshot_dir(config: pytest.Config) -> str:
     return str(_ini(config, _INI_DIR, DEFAULT_SNAPSHOT_DIR) or DEFAULT_SNAPSHOT_DIR)
-
-
-def _ini_source(config: pytest.Config) -> str:
-    return str(config.inipath) if config.inipath is not None else "the pytest configuration"
-
-
-def options_from_config(config: pytest.Config) -> SnapshotOptions:
-    """The :class:`SnapshotOptions` the ``trace_snapshot_*`` ini options describe.
-
-    Raises ``pytest.UsageError`` naming the file, option and line for a bad value.
-
-    Example:
-        >>> options_from_config(request.config).order  # doctest: +SKIP
-        'canonical'
-    """
-    cached = config.stash.get(_OPTIONS_KEY, None)
-    if cached is not None:
-        return cached
-    order = str(_ini(config, _INI_ORDER, "canonical")).strip() or "canonical"
-    if order not in _ORDER_VALUES:
-        raise pytest.UsageError(
-            f"{_ini_source(config)}: {_INI_ORDER} must be 'canonical' or 'start', found {order!r}"
-        )
-    masks: dict[str | re.Pattern[str], AttributeReplacement] = {}
-    for line in _ini(config, _INI_MASKS, []):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            key, replacement = parse_mask_line(line)
-        except ValueError as exc:
-            raise pytest.UsageError(f"{_ini_source(config)}: {_INI_MASKS}: {exc}") from None
-        masks[key] = replacement
-    include = list(_ini(config, _INI_INCLUDE, []))
-    options = SnapshotOptions(
-        order="start" if order == "start" else "canonical",
-        default_masks=bool(_ini(config, _INI_DEFAULT_MASKS, True)),
-        rootdir=str(config.rootpath),
-    ).with_masks(masks)
-    options = options.with_attributes(
-        include=include or None, exclude=list(_ini(config, _INI_EXCLUDE, []))
-    )
-    config.stash[_OPTIONS_KEY] = options
-    return options
-
-
-@pytest.fixture
-def trace_snapshot_options(request: pytest.FixtureRequest) -> SnapshotOptions:
-    """Normalization options of ``trace_snapshot``, from the ``trace_snapshot_*`` ini options.
-
-    Override it in a ``conftest.py`` to set options for a directory of tests.
-
-    Example:
-        >>> @pytest.fixture  # doctest: +SKIP
-        ... def trace_snapshot_options(trace_snapshot_options):
-        ...     return trace_snapshot_options.with_masks({"tenant.id": "<tenant>"})
-    """
-    try:
-        return options_from_config(request.config)
-    except pytest.UsageError as error:
-        problem = str(error)
-    # The plugin validates these options at start-up; this only runs when the fixture is
-    # used without it, and still names the file and option instead of a traceback.
-    pytest.fail(problem, pytrace=False)
-
-
-@pytest.fixture
-def trace_snapshot(
-    snapshot: SnapshotAssertion, trace_snapshot_options: SnapshotOptions
-) -> TraceSnapshotAssertion:
-    """Snapshot of traces: ``assert trace_snapshot == trace_capture``.
-
-    Writes ``snapshots/<test module path>/<test name>.trace`` with
-    ``pytest --snapshot-update`` and compares against it otherwise.
-
-    Example:
-        >>> def test_chat(client, trace_capture, trace_snapshot):  # doctest: +SKIP
-        ...     client.post("/chat", json={"messages": [{"role": "user", "content": "hi"}]})
-        ...     assert trace_snapshot == trace_capture
-    """
-    return TraceSnapshotAssertion.from_snapshot(snapshot, trace_snapshot_options)

@@ -30,7 +30,7 @@ from opentelemetry import trace as trace_api
 from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
 from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
 
-from pytest_filagent_trace.tree import (
+from pytest_filagent_trace._spans.tree import (
     SpanNode,
     SpanTree,
     link_trees,
@@ -43,9 +43,9 @@ if TYPE_CHECKING:
     from opentelemetry.context import Context
     from opentelemetry.sdk.trace import Span
 
-    from pytest_filagent_trace.logs import LogCapture
-    from pytest_filagent_trace.selectors import Selector
-    from pytest_filagent_trace.types import NamePattern, SupportsSpanProcessors, WaitCondition
+    from pytest_filagent_trace._logs.logs import LogCapture
+    from pytest_filagent_trace._select.selectors import Selector
+    from pytest_filagent_trace._types import NamePattern, SupportsSpanProcessors, WaitCondition
 
 __all__ = [
     "CaptureProcessor",
@@ -242,14 +242,14 @@ class TraceCapture:
     def select(self, selector: str | Selector) -> list[SpanNode]:
         """Spans matching a CSS-like selector, e.g. ``"agent.run_with_htn > tool.execute.*"``.
 
-        The grammar is documented in :mod:`pytest_filagent_trace.selectors`.
+        The grammar is documented in :mod:`pytest_filagent_trace._select.selectors`.
 
         Example:
             >>> capture.select("tool.execute.*[tool.execution.success=false]")  # doctest: +SKIP
             [<SpanNode 'POST /chat › agent.run_simple › tool.execute.calculator' ...>]
         """
         __tracebackhide__ = True
-        from pytest_filagent_trace.selectors import select
+        from pytest_filagent_trace._select.selectors import select
 
         return select(self, selector)
 
@@ -291,7 +291,7 @@ class TraceCapture:
         """The log records emitted while the spans were captured, for correlation checks.
 
         The ``trace_capture`` fixture records them for its test; :func:`capture_spans`
-        does with ``logs=True``. See :mod:`pytest_filagent_trace.logs`.
+        does with ``logs=True``. See :mod:`pytest_filagent_trace._logs.logs`.
 
         Example:
             >>> assert_logs_correlated(trace_capture)  # doctest: +SKIP
@@ -711,7 +711,7 @@ def capture_spans(
     with ExitStack() as stack:
         log_capture = None
         if logs:
-            from pytest_filagent_trace.logs import capture_logs
+            from pytest_filagent_trace._logs.logs import capture_logs
 
             log_capture = stack.enter_context(capture_logs())
         capture = TraceCapture(sources=attachments.describe, logs=log_capture)

@@ -38,7 +38,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from pytest_filagent_trace.privacy import SpanRef, mask_pii, span_refs
+from pytest_filagent_trace._privacy.privacy import SpanRef, mask_pii, span_refs
 
 try:
     from opentelemetry import trace as _otel_trace

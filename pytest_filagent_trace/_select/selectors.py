@@ -41,8 +41,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from pytest_filagent_trace.render import roots_of
-from pytest_filagent_trace.tree import SpanNode
+from pytest_filagent_trace._spans.source import roots_of
+from pytest_filagent_trace._spans.tree import SpanNode
 
 __all__ = ["Selector", "SelectorError", "select"]
 

@@ -37,10 +37,11 @@ from fnmatch import fnmatchcase
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pytest_filagent_trace.tree import SpanNode, SpanTree, build_trees
+from pytest_filagent_trace._spans.source import roots_of
+from pytest_filagent_trace._spans.tree import SpanNode
 
 if TYPE_CHECKING:
-    from pytest_filagent_trace.match import SpanPattern
+    pass
 
 __all__ = [
     "LineParts",
@@ -50,10 +51,10 @@ __all__ = [
     "format_value",
     "head_text",
     "node_head",
-    "parse_tree",
+    "parse_drafts",
+    "Draft",
     "quote",
     "render_tree",
-    "roots_of",
 ]
 
 KINDS = ("INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER")
@@ -79,52 +80,6 @@ _SIMPLE_ATTRIBUTE = re.compile(
     r'[ \t]*([^\s=,{}()\[\]<>"\'#]+)[ \t]*=[ \t]*'
     r'(?:"((?:[^"\\\n]|\\.)*)"|(-?\d+)(?![\d.eE])|(True|False)\b)'
 )
-
-
-# --------------------------------------------------------------------------- sources
-
-
-def roots_of(source: Any) -> list[SpanNode]:
-    """The top-level spans of anything the plugin accepts as a tree.
-
-    ``source`` is a ``TraceCapture`` (anything with a ``traces()`` method), a ``SpanTree``,
-    a ``SpanNode``, or a list of those or of finished SDK spans (``ReadableSpan``).
-
-    Example:
-        >>> [root.name for root in roots_of(trace_capture)]  # doctest: +SKIP
-        ['POST /chat']
-    """
-    if isinstance(source, SpanTree):
-        return list(source.roots)
-    if isinstance(source, SpanNode):
-        return [source]
-    traces = getattr(source, "traces", None)
-    if callable(traces):
-        return [root for tree in traces() for root in tree.roots]
-    if isinstance(source, (str, bytes)) or not isinstance(source, Iterable):
-        raise TypeError(
-            "expected a TraceCapture, a SpanTree, a SpanNode or a list of spans,"
-            f" found {type(source).__name__}"
-        )
-    from opentelemetry.sdk.trace import ReadableSpan
-
-    roots: list[SpanNode] = []
-    finished: list[ReadableSpan] = []
-    for item in source:
-        if isinstance(item, SpanTree):
-            roots.extend(item.roots)
-        elif isinstance(item, SpanNode):
-            roots.append(item)
-        elif isinstance(item, ReadableSpan):
-            finished.append(item)
-        else:
-            raise TypeError(
-                "expected spans (SpanNode, SpanTree or a finished OpenTelemetry span)"
-                f" in the list, found {type(item).__name__}"
-            )
-    if finished:
-        roots.extend(root for tree in build_trees(finished) for root in tree.roots)
-    return roots
 
 
 # --------------------------------------------------------------------------- values
@@ -501,7 +456,9 @@ class TreeSyntaxError(ValueError):
 
 
 @dataclass
-class _Draft:
+class Draft:
+    """One span line of expected text, as read: the parser's output, before any matcher."""
+
     name: str
     kind: str | None = None
     status: str | None = None
@@ -509,7 +466,7 @@ class _Draft:
     orphan: bool | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     events: list[str] | None = None
-    children: list[_Draft | EllipsisType] = field(default_factory=list)
+    children: list[Draft | EllipsisType] = field(default_factory=list)
 
 
 class _Line:
@@ -597,7 +554,7 @@ class _Line:
         return match.group()
 
     def value(self) -> Any:
-        from pytest_filagent_trace.match import ANY, starts_with
+        from pytest_filagent_trace._match.match import ANY, starts_with
 
         self.skip_spaces()
         char = self.peek()
@@ -691,7 +648,7 @@ class _Line:
         return self.at_end() or self.peek() == "#"
 
 
-def _marker(word: str, description: str | None, draft: _Draft, cursor: _Line, at: int) -> None:
+def _marker(word: str, description: str | None, draft: Draft, cursor: _Line, at: int) -> None:
     upper = word.upper()
     if upper == "ORPHAN" and description is None:
         draft.orphan = True
@@ -710,7 +667,7 @@ def _found(cursor: _Line) -> str:
     return f'"{cursor.peek()}"' if cursor.peek() else "the end of the line"
 
 
-def _marker_group(cursor: _Line, draft: _Draft) -> None:
+def _marker_group(cursor: _Line, draft: Draft) -> None:
     start = cursor.pos
     cursor.pos += 1
     cursor.skip_spaces()
@@ -727,7 +684,7 @@ def _marker_group(cursor: _Line, draft: _Draft) -> None:
     _marker(word.group(), description, draft, cursor, start)
 
 
-def _attribute_group(cursor: _Line, draft: _Draft) -> None:
+def _attribute_group(cursor: _Line, draft: Draft) -> None:
     cursor.pos += 1
     cursor.skip_spaces()
     while cursor.peek() != "}":
@@ -741,7 +698,7 @@ def _attribute_group(cursor: _Line, draft: _Draft) -> None:
     cursor.pos += 1
 
 
-def _event_group(cursor: _Line, draft: _Draft) -> None:
+def _event_group(cursor: _Line, draft: Draft) -> None:
     if draft.events is not None:
         raise cursor.fail("events are given twice")
     cursor.pos += 1
@@ -759,7 +716,7 @@ def _event_group(cursor: _Line, draft: _Draft) -> None:
     draft.events = events
 
 
-def _head(cursor: _Line, draft: _Draft) -> None:
+def _head(cursor: _Line, draft: Draft) -> None:
     while not cursor.comment_or_end():
         char = cursor.peek()
         if char == "[":
@@ -780,7 +737,7 @@ def _head(cursor: _Line, draft: _Draft) -> None:
             )
 
 
-def _detail(cursor: _Line, last: _Draft | None) -> None:
+def _detail(cursor: _Line, last: Draft | None) -> None:
     if last is None:
         raise cursor.fail(
             "expected a span at the start of the line; child spans start with ├── or └──"
@@ -827,37 +784,21 @@ def _dedent(lines: list[str]) -> str:
     return common
 
 
-def parse_tree(text: str) -> list[SpanPattern | EllipsisType]:
-    """Read the text form back as patterns: one per top-level line, children nested.
+def parse_drafts(text: str) -> list[Draft | EllipsisType]:
+    """Read the text form into drafts: one per top-level line, children nested.
 
-    The text may be indented as a whole (it is dedented first), may mark spans whose other
-    siblings do not matter with a ``...`` line, and may hold ``# comments``. Names match
-    exactly or as globs; an attribute value ``...`` matches any value and ``"text"...``
-    any string starting with ``text``.
+    Raises :class:`TreeSyntaxError` pointing at the line and column of a mistake.
 
     Example:
-        >>> patterns = parse_tree('''
-        ...     POST /chat [SERVER]
-        ...     └── agent.route {route.mode="htn"}
-        ... ''')
-        >>> patterns[0]
-        span("POST /chat", span("agent.route", attributes={"route.mode": "htn"}), kind="SERVER")
+        >>> [draft.name for draft in parse_drafts("a\n└── b")]  # doctest: +SKIP
+        ['a']
     """
-    __tracebackhide__ = True
-    try:
-        return _parse(text)
-    except TreeSyntaxError as error:
-        # The parser's own frames say nothing to the user; the message points.
-        raise error.with_traceback(None) from None
-
-
-def _parse(text: str) -> list[SpanPattern | EllipsisType]:
     raw_lines = [line.rstrip("\r") for line in text.split("\n")]
     indent = _dedent(raw_lines)
-    roots: list[_Draft | EllipsisType] = []
+    roots: list[Draft | EllipsisType] = []
     # (connector column, node); top-level spans sit at column -1.
-    stack: list[tuple[int, _Draft | EllipsisType]] = []
-    last: _Draft | None = None
+    stack: list[tuple[int, Draft | EllipsisType]] = []
+    last: Draft | None = None
     for number, source_line in enumerate(raw_lines, start=1):
         if not source_line.strip():
             continue
@@ -879,38 +820,11 @@ def _parse(text: str) -> list[SpanPattern | EllipsisType]:
         if isinstance(parent, EllipsisType):
             raise cursor.fail("... stands for other spans and cannot have children", 0)
         siblings = roots if parent is None else parent.children
-        item: _Draft | EllipsisType = ...
+        item: Draft | EllipsisType = ...
         last = None
         if not _is_ellipsis(cursor.text):
-            last = item = _Draft(name=cursor.name())
+            last = item = Draft(name=cursor.name())
             _head(cursor, last)
         siblings.append(item)
         stack.append((column, item))
-    return _patterns(roots)
-
-
-def _patterns(drafts: list[_Draft | EllipsisType]) -> list[SpanPattern | EllipsisType]:
-    """Build the patterns children first, without recursion, so deep trees read back too."""
-    from pytest_filagent_trace.match import span
-
-    built: dict[int, SpanPattern] = {}
-    order: list[_Draft] = []
-    stack = [d for d in drafts if isinstance(d, _Draft)]
-    while stack:
-        draft = stack.pop()
-        order.append(draft)
-        stack.extend(child for child in draft.children if isinstance(child, _Draft))
-    for draft in reversed(order):
-        status = draft.status
-        if status is not None and draft.description is not None:
-            status = f"{status}: {draft.description}"
-        built[id(draft)] = span(
-            draft.name,
-            *[... if isinstance(c, EllipsisType) else built[id(c)] for c in draft.children],
-            kind=draft.kind,
-            status=status,
-            attributes=draft.attributes,
-            events=draft.events,
-            orphan=draft.orphan,
-        )
-    return [... if isinstance(d, EllipsisType) else built[id(d)] for d in drafts]
+    return roots

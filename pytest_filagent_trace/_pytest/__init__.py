@@ -1,0 +1,1 @@
+"""The pytest layer: options, fixtures, reporting. The only part that imports pytest."""

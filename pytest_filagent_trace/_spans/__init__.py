@@ -1,0 +1,43 @@
+"""Span data: nodes and trees, the one source adapter, the one attribute-value rule."""
+
+from __future__ import annotations
+
+from pytest_filagent_trace._spans.source import (
+    roots_of,
+    spans_of,
+    topmost,
+    trace_groups,
+)
+from pytest_filagent_trace._spans.tree import (
+    PATH_SEPARATOR,
+    SpanEvent,
+    SpanNode,
+    SpanTree,
+    build_trees,
+    link_trees,
+    matches_name,
+    node_from_span,
+    node_matches,
+)
+from pytest_filagent_trace._spans.values import (
+    MISSING,
+    typed_equal,
+)
+
+__all__ = [
+    "MISSING",
+    "PATH_SEPARATOR",
+    "SpanEvent",
+    "SpanNode",
+    "SpanTree",
+    "build_trees",
+    "link_trees",
+    "matches_name",
+    "node_from_span",
+    "node_matches",
+    "roots_of",
+    "spans_of",
+    "topmost",
+    "trace_groups",
+    "typed_equal",
+]
