@@ -19,10 +19,10 @@ from pytest_filagent_trace._textform.render import (
 )
 
 __all__ = [
-    "Draft",
     "KINDS",
-    "LineParts",
     "STATUSES",
+    "Draft",
+    "LineParts",
     "TreeSyntaxError",
     "attribute_text",
     "draw_lines",

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "Draft",
     "LineParts",
     "TreeSyntaxError",
     "attribute_text",
@@ -52,7 +53,6 @@ __all__ = [
     "head_text",
     "node_head",
     "parse_drafts",
-    "Draft",
     "quote",
     "render_tree",
 ]
