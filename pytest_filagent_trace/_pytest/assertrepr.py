@@ -7,18 +7,7 @@ Example:
 
 from __future__ import annotations
 
-from pytest_filagent_trace._match.match import (
-    DescendantPattern,
-    Matcher,
-    SpanPattern,
-    _Children,
-    _Engine,
-    _Explainer,
-    _mismatch,
-    _short,
-)
-from pytest_filagent_trace._spans.source import roots_of
-from pytest_filagent_trace._spans.tree import SpanNode, SpanTree
+from pytest_filagent_trace._match import Matcher, explain_comparison
 
 
 def assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
@@ -34,18 +23,5 @@ def assertrepr_compare(op: str, left: object, right: object) -> list[str] | None
     if op != "==":
         return None
     pattern, actual = (left, right) if isinstance(left, Matcher) else (right, left)
-    if not isinstance(pattern, (SpanPattern, DescendantPattern)):
-        return None
-    if not isinstance(actual, (SpanNode, SpanTree)):
-        return None
-    spec = _Children([pattern, ...] if isinstance(actual, SpanTree) else [pattern])
-    roots = roots_of(actual)
-    engine = _Engine(exact=False, ordered=False)
-    if engine.children(spec, roots):
-        return None
-    explainer = _Explainer(engine)
-    explainer.children(spec, roots, None)
-    message = str(_mismatch(explainer.problems, roots, exact=False, ordered=False))
-    first, *rest = message.split("\n")
-    label = _short(pattern) if isinstance(pattern, SpanPattern) else repr(pattern)
-    return [f"{label} == spans: {first}", *rest]
+    explanation = explain_comparison(pattern, actual)
+    return None if explanation is None else explanation.split("\n")

@@ -104,7 +104,7 @@ def test_a_wrong_attribute_names_the_path_both_values_and_marks_the_tree(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         shown(
-            "pytest_filagent_trace._match.match.SpanTreeMismatch: span tree does not match"
+            "pytest_filagent_trace._match.assertion.SpanTreeMismatch: span tree does not match"
             " (1 problem; exact=False, ordered=False)",
             "",
             "POST /checkout › price",

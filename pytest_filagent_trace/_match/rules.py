@@ -1,0 +1,179 @@
+"""The local rules: how one span differs from one pattern, written once.
+
+:func:`differences` yields each difference with its message; the engine decides a match
+by asking whether there is any (:func:`matches_locally`), and the explainer prints them
+all. Children are not looked at here: the engine and the explainer walk them.
+
+Example:
+    >>> [d.message for d in differences(span("a", kind="SERVER"), node, exact=False)]
+    ... # doctest: +SKIP
+    ['kind: expected SERVER, found INTERNAL']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from pytest_filagent_trace._match.events import assign, events_match
+from pytest_filagent_trace._spans import MISSING, SpanNode
+from pytest_filagent_trace._textform import format_value
+
+if TYPE_CHECKING:
+    from pytest_filagent_trace._match.patterns import SpanPattern
+
+__all__ = ["MESSAGE_VALUE_LENGTH", "Difference", "differences", "matches_locally", "value_text"]
+
+MESSAGE_VALUE_LENGTH: Final = 200
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way a span differs from its pattern.
+
+    ``message`` is the line under the span's path, ``note`` the short mark on the span's
+    line in the tree, ``hint`` the key of the way to relax the check (or ``None``).
+    """
+
+    message: str
+    note: str
+    hint: str | None = None
+
+
+def matches_locally(pattern: SpanPattern, node: SpanNode, exact: bool) -> bool:
+    """True when ``node`` itself (children aside) is what ``pattern`` expects."""
+    return next(differences(pattern, node, exact), None) is None
+
+
+def differences(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
+    """Every local difference between ``node`` and ``pattern``, lazily, cheapest first."""
+    yield from _name(pattern, node)
+    yield from _marker("kind", pattern.kind, node.kind, "INTERNAL", exact)
+    yield from _marker("status", pattern.status, node.status, "UNSET", exact)
+    yield from _description(pattern, node, exact)
+    yield from _orphan(pattern, node, exact)
+    yield from _attributes(pattern, node)
+    if exact:
+        yield from _extra_attributes(pattern, node)
+    if pattern.events is not None or (exact and node.events):
+        yield from _events(pattern, node, exact)
+
+
+def value_text(value: Any) -> str:
+    """An actual attribute value as a message shows it (clipped when long)."""
+    if value is MISSING:
+        return "no such attribute"
+    text = format_value(value)
+    if len(text) > MESSAGE_VALUE_LENGTH:
+        text = text[:MESSAGE_VALUE_LENGTH] + "..."
+    return text
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _name(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
+    name = pattern.name_matcher
+    if not name.equals(node.name):
+        yield Difference(
+            f"name: expected {name!r}, found {format_value(node.name)}", f"name expected {name!r}"
+        )
+
+
+def _marker(
+    aspect: str, given: str | None, actual: str, default: str, exact: bool
+) -> Iterator[Difference]:
+    if given is not None and actual != given:
+        yield Difference(f"{aspect}: expected {given}, found {actual}", f"expected {given}")
+    elif given is None and exact and actual != default:
+        yield Difference(
+            f"{aspect}: expected {default} (exact=True and no {aspect} given), found {actual}",
+            f"expected {default}",
+            "exact_default",
+        )
+
+
+def _description(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
+    expected, found = pattern.description, node.status_description
+    if expected is not None and not expected.equals(found):
+        shown = "none" if found is None else format_value(found)
+        yield Difference(
+            f"status description: expected {expected!r}, found {shown}",
+            f"description expected {expected!r}",
+        )
+    elif expected is None and exact and found is not None:
+        yield Difference(
+            "status description: expected none (exact=True and no description given),"
+            f" found {format_value(found)}",
+            "no description expected",
+            "exact_default",
+        )
+
+
+def _orphan(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
+    if pattern.orphan is not None and node.orphan != pattern.orphan:
+        yield Difference(
+            f"orphan: expected {pattern.orphan}, found {node.orphan}",
+            f"orphan expected {pattern.orphan}",
+        )
+    elif pattern.orphan is None and exact and node.orphan:
+        yield Difference(
+            "orphan: expected a span with its parent (exact=True), found an orphan",
+            "orphan not expected",
+            "exact_default",
+        )
+
+
+def _attributes(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
+    attributes = node.attributes
+    for key, matcher in pattern.matchers.items():
+        value = attributes.get(key, MISSING)
+        if matcher.equals(value):
+            continue
+        expected = repr(matcher)
+        shown = value_text(value)
+        if shown == expected:
+            shown += f" ({type(value).__name__}, a different type)"
+        reason = matcher.explain(value)
+        yield Difference(
+            f"attribute {key}: expected {expected}, found {shown}"
+            + (f" ({reason})" if reason else ""),
+            f"{key} expected {_clip(expected)}",
+        )
+
+
+def _extra_attributes(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
+    if node.attributes.keys() <= pattern.attribute_keys:
+        return
+    extra = sorted(set(node.attributes) - pattern.attribute_keys)
+    shown = ", ".join(f"{k}={value_text(node.attributes[k])}" for k in extra)
+    yield Difference(
+        f"attributes not expected (exact=True): {shown}",
+        f"not expected: {', '.join(extra)}",
+        "extra_attribute",
+    )
+
+
+def _events(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
+    expected = pattern.events or ()
+    if events_match(expected, node.events, exact):
+        return
+    placed = assign(expected, node.events)
+    names = ", ".join(e.name for e in node.events) or "none"
+    for index, event_pattern in enumerate(expected):
+        if index not in placed:
+            yield Difference(
+                f"event {event_pattern.short()}: missing; events: {names}",
+                f"event {event_pattern.short()} missing",
+            )
+    if exact:
+        used = set(placed.values())
+        extra = [e.name for i, e in enumerate(node.events) if i not in used]
+        if extra:
+            yield Difference(
+                f"events not expected (exact=True): {', '.join(extra)}",
+                f"events not expected: {', '.join(extra)}",
+                "extra_event",
+            )
