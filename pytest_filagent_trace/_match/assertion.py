@@ -203,4 +203,3 @@ def _problem_lines(problems: Sequence[Problem], *, exact: bool, ordered: bool) -
         lines.extend(f"    {HINTS[hint]}" for hint in hints)
         lines.append("")
     return lines
-

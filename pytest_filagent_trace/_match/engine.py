@@ -82,22 +82,28 @@ class Engine:
 
     def children(self, spec: Children, nodes: Sequence[SpanNode]) -> bool:
         """True when ``nodes`` (siblings, or roots) match the expected children ``spec``."""
-        allow_extra = not self.exact or spec.has_ellipsis
-        wanted, present = len(spec.slots), len(nodes)
-        if wanted > present or (not allow_extra and wanted != present):
+        if not self._room(spec, len(nodes)):
             return False
         if spec.descendants and not self.descendants(spec.descendants, nodes):
             return False
-        if not wanted and not spec.count_patterns:
+        if not spec.slots and not spec.count_patterns:
             return True
         if self.ordered:
-            return self._ordered(spec, nodes, allow_extra)
+            return self._ordered(spec, nodes)
         if not spec.count_patterns and self._aligned(spec.slots, nodes):
             return True
         assignment = Assignment(self, spec, nodes)
         if not assignment.complete():
             return False
-        return not (spec.count_patterns and allow_extra) or assignment.cover_counted()
+        return not (spec.count_patterns and self._extra(spec)) or assignment.cover_counted()
+
+    def _extra(self, spec: Children) -> bool:
+        """Whether spans other than the expected ones may sit among these siblings."""
+        return not self.exact or spec.has_ellipsis
+
+    def _room(self, spec: Children, present: int) -> bool:
+        wanted = len(spec.slots)
+        return wanted <= present and (self._extra(spec) or wanted == present)
 
     def _aligned(self, slots: Sequence[SpanPattern], nodes: Sequence[SpanNode]) -> bool:
         # An expectation written in the tree's own order matches position by position;
@@ -108,9 +114,10 @@ class Engine:
                 return False
         return True
 
-    def _ordered(self, spec: Children, nodes: Sequence[SpanNode], allow_extra: bool) -> bool:
+    def _ordered(self, spec: Children, nodes: Sequence[SpanNode]) -> bool:
         if not self.exact and not spec.count_patterns:
             return self._in_sequence(spec, nodes)
+        allow_extra = self._extra(spec)
         sequence = spec.sequence
         states = {0, _skip_ellipses(sequence, 0)}
         for node in nodes:

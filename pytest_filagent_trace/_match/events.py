@@ -68,7 +68,9 @@ def attributes_repr(attributes: Mapping[str, Matcher]) -> str:
     return "{" + ", ".join(f"{format_value(k)}: {m!r}" for k, m in attributes.items()) + "}"
 
 
-def events_match(expected: Sequence[EventPattern], actual: Sequence[SpanEvent], exact: bool) -> bool:
+def events_match(
+    expected: Sequence[EventPattern], actual: Sequence[SpanEvent], exact: bool
+) -> bool:
     """Each expected event matches a distinct actual one (and, with ``exact``, no other).
 
     Example:

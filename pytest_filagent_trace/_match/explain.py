@@ -84,7 +84,9 @@ class Explainer:
         self.engine = engine
         self.problems: list[Problem] = []
 
-    def add(self, node: SpanNode | None, lines: Sequence[str], note: str, *hints: str | None) -> None:
+    def add(
+        self, node: SpanNode | None, lines: Sequence[str], note: str, *hints: str | None
+    ) -> None:
         """Record a problem at ``node`` (``None``: the top level)."""
         where = node.path() if node is not None else "top level"
         kept = tuple(hint for hint in hints if hint)

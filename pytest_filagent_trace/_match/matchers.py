@@ -162,7 +162,7 @@ class Name(_Glob):
 
     def equals(self, value: Any) -> bool:
         if self.literal is not None:
-            return value == self.literal
+            return isinstance(value, str) and value == self.literal
         return super().equals(value)
 
     def __repr__(self) -> str:

@@ -59,6 +59,16 @@ class LiteralAttribute(NamedTuple):
     value: Any
 
 
+def _checked_count(count: Any) -> int | None:
+    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
+        raise ValueError(f"span(count=...) must be an int >= 0, found {count!r}")
+    return count
+
+
+def _event(expected: str | EventPattern) -> EventPattern:
+    return expected if isinstance(expected, EventPattern) else EventPattern(expected)
+
+
 def _literal_attribute(attributes: Mapping[str, Matcher]) -> LiteralAttribute | None:
     for key, matcher in attributes.items():
         if isinstance(matcher, Equals) and type(matcher.value) in (str, int, bool):
@@ -111,20 +121,12 @@ class SpanPattern(Matcher):
         self.kind = normalize_kind(kind)
         self.status, description = normalize_status(status)
         self._description = None if description is None else Name(description)
-        if count is not None and (
-            not isinstance(count, int) or isinstance(count, bool) or count < 0
-        ):
-            raise ValueError(f"span(count=...) must be an int >= 0, found {count!r}")
-        self.count = count
+        self.count = _checked_count(count)
         self.orphan = orphan
         self._attributes = {key: as_matcher(value) for key, value in (attributes or {}).items()}
         self.attribute_keys = frozenset(self._attributes)
         self.literal_attribute = _literal_attribute(self._attributes)
-        self.events = (
-            None
-            if events is None
-            else tuple(e if isinstance(e, EventPattern) else EventPattern(e) for e in events)
-        )
+        self.events = None if events is None else tuple(map(_event, events))
         self._children = Children([child(item) for item in children])
         self.literal = self._name.literal if isinstance(self._name, Name) else None
         self.shape = self._shape()
@@ -355,7 +357,7 @@ def child(item: Any) -> Child:
         span("agent.route")
     """
     if item is ... or isinstance(item, (SpanPattern, DescendantPattern)):
-        return item  # type: ignore[no-any-return]
+        return item
     if isinstance(item, (str, re.Pattern)):
         return SpanPattern(item)
     raise TypeError(

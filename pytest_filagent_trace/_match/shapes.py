@@ -27,7 +27,8 @@ def shape(name: str, children: Iterable[Shape]) -> Shape:
     the children's order does not count.
 
     Example:
-        >>> shape("a", [shape("b", []), shape("c", [])]) == shape("a", [shape("c", []), shape("b", [])])
+        >>> b, c = shape("b", []), shape("c", [])
+        >>> shape("a", [b, c]) == shape("a", [c, b])
         True
     """
     return Shape(hash((name, tuple(sorted(children)))))
