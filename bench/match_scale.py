@@ -1,296 +1,158 @@
-"""How assert_span_tree scales: 1k, 10k and 100k spans, printed side by side.
+"""How assert_span_tree scales, measured from a fresh capture, as ratios in one run.
 
-Forests shaped like FilAgent's HTN traces (a SERVER root, routing, planning, a few tool
-spans with HTTP clients below, verification), every trace with its own ids, matched
-against expectations written four ways:
+1. Same-named siblings that only their children tell apart: a ``batch`` span with N
+   ``task`` children, each holding its own ``step.<i>`` span, created with the SDK inside
+   ``capture_spans()``. The expectation lists the tasks in the tree's order, then
+   shuffled; each is timed as the first ``assert_span_tree`` on a fresh capture (tree
+   building included). Targets: shuffled within 3x of in order at 4,000 siblings, and a
+   growth exponent (shuffled, 1,000 to 4,000 siblings) near 1, not 2.
+2. The first ``assert_span_tree`` on a fresh 10,100-span capture of HTN-shaped traces,
+   against the time the SDK took to create those spans in the same run (printed for
+   reference; the end-to-end figure is ``bench/`` 's user-wait benchmark).
 
-- round trip: the tree's own text form, parsed once (exact=True, ordered=True);
-- unordered: the same patterns with the traces listed in reverse order, so every top-level
-  span must be found among hundreds of same-named roots (exact=False, ordered=False);
-- shape: a short hand-written pattern with globs, ``...`` and ``descendant`` applied to
-  every trace;
-- wide: one trace whose span has thousands of same-named children that differ only by an
-  attribute, listed in shuffled order (the case where a greedy matcher fails or goes
-  quadratic).
-
-Run: ``python bench/match_scale.py`` (add ``--quick`` to stop at 10k spans).
+Run: ``python bench/match_scale.py``; exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
 
-import itertools
+import math
 import random
-import sys
 import time
 from collections.abc import Callable
-from typing import Any
 
-from pytest_filagent_trace._match import (
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import SpanKind
+
+from pytest_filagent_trace import (
+    SpanPattern,
+    TraceCapture,
     assert_span_tree,
-    descendant,
-    parse_tree,
+    capture_spans,
     span,
 )
-from pytest_filagent_trace._spans import (
-    SpanEvent,
-    SpanNode,
-    SpanTree,
-)
-from pytest_filagent_trace._textform import render_tree
 
-TARGET_SPANS = 10_000
-TARGET_SECONDS = 0.050
+SIZES = (1_000, 2_000, 4_000)
+REPEATS = 3
+TARGET_RATIO = 3.0
+TARGET_EXPONENT = 1.4
+HTN_SPANS = 10_100
+HTN_TARGET = 0.15
 
 
-class _Ids:
-    def __init__(self) -> None:
-        self.next = 1
-
-    def __call__(self) -> str:
-        self.next += 1
-        return format(self.next, "016x")
-
-
-def _node(
-    ids: _Ids,
-    trace_id: str,
-    parent: SpanNode | None,
-    name: str,
-    clock: list[int],
-    *,
-    kind: str = "INTERNAL",
-    status: str = "UNSET",
-    description: str | None = None,
-    attributes: dict[str, Any] | None = None,
-    events: list[SpanEvent] | None = None,
-) -> SpanNode:
-    clock[0] += 1_000
-    node = SpanNode(
-        name=name,
-        kind=kind,
-        status=status,
-        status_description=description,
-        attributes=attributes or {},
-        events=events or [],
-        trace_id=trace_id,
-        span_id=ids(),
-        parent_span_id=parent.span_id if parent else None,
-        start_time=clock[0],
-        end_time=clock[0] + 500,
-        parent=parent,
-    )
-    if parent is not None:
-        parent.children.append(node)
-    return node
+def _wide(provider: TracerProvider, siblings: int) -> None:
+    tracer = provider.get_tracer("bench")
+    with tracer.start_as_current_span("batch"):
+        for index in range(siblings):
+            with (
+                tracer.start_as_current_span("task"),
+                tracer.start_as_current_span(f"step.{index}"),
+            ):
+                pass
 
 
-def _htn_trace(number: int, rng: random.Random, ids: _Ids, clock: list[int]) -> SpanTree:
-    trace_id = format(number, "032x")
-    conversation = f"conv-{number}"
-    root = _node(
-        ids,
-        trace_id,
-        None,
-        "POST /chat",
-        clock,
-        kind="SERVER",
-        attributes={
-            "http.request.method": "POST",
-            "http.route": "/chat",
-            "http.response.status_code": 200,
-            "url.scheme": "http",
-            "conversation_id": conversation,
-        },
-    )
-    _node(
-        ids,
-        trace_id,
-        root,
-        "agent.route",
-        clock,
-        attributes={"route.mode": "htn", "route.reason": "multi-step", "route.confidence": 0.9},
-    )
-    run = _node(
-        ids,
-        trace_id,
-        root,
-        "agent.run_with_htn",
-        clock,
-        attributes={
-            "conversation_id": conversation,
-            "task_id": f"task-{number}",
-            "execution_mode": "htn",
-            "gen_ai.operation.name": "invoke_agent",
-        },
-    )
-    _node(
-        ids,
-        trace_id,
-        run,
-        "chat rule",
-        clock,
-        kind="CLIENT",
-        attributes={"gen_ai.operation.name": "chat", "gen_ai.usage.input_tokens": 10 + number},
-    )
-    _node(ids, trace_id, run, "agent.htn.planning", clock, attributes={"strategy": "sequential"})
-    execution = _node(
-        ids, trace_id, run, "agent.htn.execution", clock, attributes={"completed_tasks": 3}
-    )
-    for tool in rng.sample(["calculator", "file_read", "web_search"], 3):
-        failed = rng.random() < 0.1
-        call = _node(
-            ids,
-            trace_id,
-            execution,
-            f"tool.execute.{tool}",
-            clock,
-            status="ERROR" if failed else "UNSET",
-            description="ValueError: boom" if failed else None,
-            attributes={
-                "tool.name": tool,
-                "conversation_id": conversation,
-                "tool.execution.success": not failed,
-                "tool.duration_ms": rng.randint(1, 50),
-            },
-            events=[SpanEvent("exception", {}, clock[0])] if failed else [],
-        )
-        if tool == "web_search":
-            client = _node(
-                ids,
-                trace_id,
-                call,
-                "GET /search",
-                clock,
-                kind="CLIENT",
-                attributes={"http.request.method": "GET", "server.port": 8001},
-            )
-            _node(
-                ids,
-                trace_id,
-                client,
-                "GET /search",
-                clock,
-                kind="SERVER",
-                attributes={"http.route": "/search", "http.response.status_code": 200},
-            )
-    _node(ids, trace_id, run, "agent.htn.verification", clock, attributes={"level": "basic"})
-    return SpanTree(trace_id=trace_id, roots=[root])
+def _htn(provider: TracerProvider, spans: int) -> int:
+    """HTN-shaped traces (10 spans each) until ``spans`` spans; returns the trace count."""
+    tracer = provider.get_tracer("bench")
+    traces = spans // 10
+    for number in range(traces):
+        with tracer.start_as_current_span("POST /chat", kind=SpanKind.SERVER) as root:
+            root.set_attribute("http.route", "/chat")
+            root.set_attribute("conversation_id", f"conv-{number}")
+            with tracer.start_as_current_span("agent.route") as route:
+                route.set_attribute("route.mode", "htn")
+            with tracer.start_as_current_span("agent.run_with_htn"):
+                with tracer.start_as_current_span("agent.htn.planning"):
+                    pass
+                with tracer.start_as_current_span("agent.htn.execution"):
+                    for tool in ("calculator", "file_read", "web_search"):
+                        with tracer.start_as_current_span(f"tool.execute.{tool}") as call:
+                            call.set_attribute("tool.name", tool)
+                            call.set_attribute("tool.execution.success", True)
+                with tracer.start_as_current_span("agent.htn.verification"):
+                    pass
+    return traces
 
 
-def htn_forest(spans: int, seed: int = 7) -> list[SpanTree]:
-    """Whole HTN traces until ``spans`` spans (about 13 per trace)."""
-    rng = random.Random(seed)
-    ids, clock = _Ids(), [0]
-    trees: list[SpanTree] = []
-    total = 0
-    while total < spans:
-        tree = _htn_trace(len(trees) + 1, rng, ids, clock)
-        trees.append(tree)
-        total += len(tree)
-    return trees
-
-
-def wide_trace(spans: int, seed: int = 7) -> list[SpanTree]:
-    """One trace: a root and one level of ``spans - 1`` same-named tool spans."""
-    ids, clock = _Ids(), [0]
-    trace_id = "f" * 32
-    root = _node(ids, trace_id, None, "agent.htn.execution", clock)
-    for number in range(spans - 1):
-        _node(
-            ids,
-            trace_id,
-            root,
-            "tool.execute.calculator",
-            clock,
-            attributes={"tool.name": "calculator", "task_id": f"task-{number}"},
-        )
-    del seed
-    return [SpanTree(trace_id=trace_id, roots=[root])]
-
-
-def _best_of(repeat: int, run: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(repeat):
+def _fresh(provider: TracerProvider, create: Callable[[], object]) -> tuple[TraceCapture, float]:
+    """A capture holding what ``create`` made, and how long the SDK took to make it."""
+    with capture_spans(provider) as capture:
         start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
+        create()
+        seconds = time.perf_counter() - start
+    return capture, seconds
 
 
-def _measure(spans: int) -> dict[str, float]:
-    repeat = 9 if spans <= TARGET_SPANS else 2
-    forest = htn_forest(spans)
-    text = render_tree(forest)
-    start = time.perf_counter()
-    patterns = parse_tree(text)
-    parse_seconds = time.perf_counter() - start
-    shuffled = list(reversed(patterns))
+def _first_assert(
+    provider: TracerProvider, create: Callable[[], object], expected: object
+) -> tuple[float, float]:
+    """Best of a few (creation seconds, first assert_span_tree seconds), each fresh."""
+    best_create, best_match = math.inf, math.inf
+    for _ in range(REPEATS):
+        capture, created = _fresh(provider, create)
+        start = time.perf_counter()
+        assert_span_tree(capture, expected)  # type: ignore[arg-type]
+        best_match = min(best_match, time.perf_counter() - start)
+        best_create = min(best_create, created)
+    return best_create, best_match
 
-    shape = span(
+
+def _siblings(provider: TracerProvider) -> bool:
+    print("same-named siblings told apart by their children (first assert, fresh capture)")
+    print(f"{'siblings':>9} {'in order':>10} {'shuffled':>10} {'ratio':>7}")
+    shuffled_times: dict[int, float] = {}
+    ratio = math.inf
+    for size in SIZES:
+        tasks = [span("task", span(f"step.{index}")) for index in range(size)]
+        mixed = list(tasks)
+        random.Random(size).shuffle(mixed)
+        _, ordered = _first_assert(
+            provider, lambda size=size: _wide(provider, size), span("batch", *tasks)
+        )
+        _, shuffled = _first_assert(
+            provider, lambda size=size: _wide(provider, size), span("batch", *mixed)
+        )
+        shuffled_times[size] = shuffled
+        ratio = shuffled / ordered
+        print(f"{size:>9,} {ordered * 1e3:>8.1f}ms {shuffled * 1e3:>8.1f}ms {ratio:>6.2f}x")
+    low, high = SIZES[0], SIZES[-1]
+    exponent = math.log(shuffled_times[high] / shuffled_times[low]) / math.log(high / low)
+    ok = ratio <= TARGET_RATIO and exponent <= TARGET_EXPONENT
+    print(
+        f"shuffled/in order at {high:,}: {ratio:.2f}x (target <= {TARGET_RATIO}x);"
+        f" growth exponent {exponent:.2f} (target <= {TARGET_EXPONENT})"
+        f" -> {'ok' if ok else 'MISSED'}"
+    )
+    return ok
+
+
+def _htn_first_assert(provider: TracerProvider) -> None:
+    traces = HTN_SPANS // 10
+    expected: SpanPattern = span(
         "POST /chat",
         span("agent.route", attributes={"route.mode": "htn"}),
         span(
             "agent.run_with_htn",
             span("agent.htn.execution", span("tool.execute.*", count=3)),
-            descendant(span("GET /search", kind="SERVER")),
             ...,
         ),
         kind="SERVER",
-        count=len(forest),
+        count=traces,
     )
-
-    wide = wide_trace(spans)
-    wide_patterns = parse_tree(render_tree(wide))
-    root = wide_patterns[0]
-    assert root is not ...
-    rng = random.Random(3)
-    wide_children = list(root.children)
-    rng.shuffle(wide_children)
-    wide_shuffled = span("agent.htn.execution", *wide_children)
-
-    return {
-        "parse text": parse_seconds,
-        "round trip": _best_of(
-            repeat, lambda: assert_span_tree(forest, patterns, exact=True, ordered=True)
-        ),
-        "unordered": _best_of(repeat, lambda: assert_span_tree(forest, shuffled)),
-        "shape": _best_of(repeat, lambda: assert_span_tree(forest, [shape])),
-        "wide": _best_of(repeat, lambda: assert_span_tree(wide, wide_shuffled, exact=True)),
-    }
+    created, matched = _first_assert(provider, lambda: _htn(provider, HTN_SPANS), expected)
+    print()
+    print(
+        f"first assert_span_tree on a fresh {HTN_SPANS:,}-span capture: {matched * 1e3:.1f} ms,"
+        f" {matched / created:.3f}x of the SDK's {created * 1e3:.0f} ms creating them"
+        f" (reference; target {HTN_TARGET}x end to end)"
+    )
 
 
 def main() -> int:
-    sizes = [1_000, 10_000] if "--quick" in sys.argv else [1_000, 10_000, 100_000]
-    results = {size: _measure(size) for size in sizes}
-    cases = list(results[sizes[0]])
-    print("assert_span_tree, best time per call (ms); µs/span in brackets")
-    print(f"{'case':<12}" + "".join(f"{size:>22,}" for size in sizes))
-    for case in cases:
-        cells = ""
-        for size in sizes:
-            seconds = results[size][case]
-            cells += f"{seconds * 1000:>12.1f} ({seconds / size * 1e6:5.2f} µs)"
-        print(f"{case:<12}{cells}")
-    print()
-    steps = [f"{a:,}->{b:,}" for a, b in itertools.pairwise(sizes)]
-    print("time ratio per 10x more spans (10.0 is linear; 1k fits in the CPU cache):")
-    print(f"{'case':<12}" + "".join(f"{step:>18}" for step in steps))
-    for case in cases:
-        ratios = [results[b][case] / results[a][case] for a, b in itertools.pairwise(sizes)]
-        print(f"{case:<12}" + "".join(f"{r:>17.1f}x" for r in ratios))
-    at_target = results[TARGET_SPANS]
-    shaped = max(at_target[case] for case in ("round trip", "unordered", "shape"))
-    print()
-    for label, seconds in (
-        ("HTN-shaped cases", shaped),
-        ("wide shuffled (adversarial)", at_target["wide"]),
-    ):
-        verdict = "within" if seconds < TARGET_SECONDS else "OVER"
-        print(
-            f"{label} at {TARGET_SPANS:,} spans: {seconds * 1000:.1f} ms"
-            f" ({verdict} the {TARGET_SECONDS * 1000:.0f} ms target)"
-        )
-    return 0
+    provider = TracerProvider()
+    ok = _siblings(provider)
+    _htn_first_assert(provider)
+    provider.shutdown()
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -48,14 +48,14 @@ def matches_locally(pattern: SpanPattern, node: SpanNode, exact: bool) -> bool:
 
 def differences(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
     """Every local difference between ``node`` and ``pattern``, lazily, cheapest first."""
-    yield from _name(pattern, node)
-    yield from _marker("kind", pattern.kind, node.kind, "INTERNAL", exact)
-    yield from _marker("status", pattern.status, node.status, "UNSET", exact)
-    yield from _description(pattern, node, exact)
-    yield from _orphan(pattern, node, exact)
-    yield from _attributes(pattern, node)
-    if exact:
-        yield from _extra_attributes(pattern, node)
+    for rule in _ONE_EACH:
+        found = rule(pattern, node, exact)
+        if found is not None:
+            yield found
+    if pattern.matchers:
+        yield from _attributes(pattern, node)
+    if exact and not node.attributes.keys() <= pattern.attribute_keys:
+        yield _extra_attributes(pattern, node)
     if pattern.events is not None or (exact and node.events):
         yield from _events(pattern, node, exact)
 
@@ -74,56 +74,69 @@ def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _name(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
+def _name(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
+    del exact
     name = pattern.name_matcher
-    if not name.equals(node.name):
-        yield Difference(
-            f"name: expected {name!r}, found {format_value(node.name)}", f"name expected {name!r}"
-        )
+    if name.equals(node.name):
+        return None
+    return Difference(
+        f"name: expected {name!r}, found {format_value(node.name)}", f"name expected {name!r}"
+    )
+
+
+def _kind(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
+    return _marker("kind", pattern.kind, node.kind, "INTERNAL", exact)
+
+
+def _status(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
+    return _marker("status", pattern.status, node.status, "UNSET", exact)
 
 
 def _marker(
     aspect: str, given: str | None, actual: str, default: str, exact: bool
-) -> Iterator[Difference]:
+) -> Difference | None:
     if given is not None and actual != given:
-        yield Difference(f"{aspect}: expected {given}, found {actual}", f"expected {given}")
-    elif given is None and exact and actual != default:
-        yield Difference(
+        return Difference(f"{aspect}: expected {given}, found {actual}", f"expected {given}")
+    if given is None and exact and actual != default:
+        return Difference(
             f"{aspect}: expected {default} (exact=True and no {aspect} given), found {actual}",
             f"expected {default}",
             "exact_default",
         )
+    return None
 
 
-def _description(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
+def _description(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
     expected, found = pattern.description, node.status_description
     if expected is not None and not expected.equals(found):
         shown = "none" if found is None else format_value(found)
-        yield Difference(
+        return Difference(
             f"status description: expected {expected!r}, found {shown}",
             f"description expected {expected!r}",
         )
-    elif expected is None and exact and found is not None:
-        yield Difference(
+    if expected is None and exact and found is not None:
+        return Difference(
             "status description: expected none (exact=True and no description given),"
             f" found {format_value(found)}",
             "no description expected",
             "exact_default",
         )
+    return None
 
 
-def _orphan(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
+def _orphan(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
     if pattern.orphan is not None and node.orphan != pattern.orphan:
-        yield Difference(
+        return Difference(
             f"orphan: expected {pattern.orphan}, found {node.orphan}",
             f"orphan expected {pattern.orphan}",
         )
-    elif pattern.orphan is None and exact and node.orphan:
-        yield Difference(
+    if pattern.orphan is None and exact and node.orphan:
+        return Difference(
             "orphan: expected a span with its parent (exact=True), found an orphan",
             "orphan not expected",
             "exact_default",
         )
+    return None
 
 
 def _attributes(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
@@ -144,12 +157,10 @@ def _attributes(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
         )
 
 
-def _extra_attributes(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
-    if node.attributes.keys() <= pattern.attribute_keys:
-        return
+def _extra_attributes(pattern: SpanPattern, node: SpanNode) -> Difference:
     extra = sorted(set(node.attributes) - pattern.attribute_keys)
     shown = ", ".join(f"{k}={value_text(node.attributes[k])}" for k in extra)
-    yield Difference(
+    return Difference(
         f"attributes not expected (exact=True): {shown}",
         f"not expected: {', '.join(extra)}",
         "extra_attribute",
@@ -177,3 +188,13 @@ def _events(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Diffe
                 f"events not expected: {', '.join(extra)}",
                 "extra_event",
             )
+
+
+_ONE_EACH: Final[tuple[Callable[[SpanPattern, SpanNode, bool], Difference | None], ...]] = (
+    _name,
+    _kind,
+    _status,
+    _description,
+    _orphan,
+)
+"""The rules that find at most one difference each, in the order messages list them."""
