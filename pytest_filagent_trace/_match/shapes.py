@@ -48,19 +48,14 @@ class Shapes:
         self._known: dict[int, Shape] = {}
 
     def of(self, node: SpanNode) -> Shape:
-        """The shape of ``node``'s subtree, children first and without recursion, so a
-        trace thousands of levels deep is summarised too."""
+        """The shape of ``node``'s subtree, without recursion, so a trace thousands of
+        levels deep is summarised too."""
         known = self._known
         found = known.get(id(node))
-        if found is not None:
-            return found
-        stack = [node]
-        while stack:
-            top = stack[-1]
-            pending = [child for child in top.children if id(child) not in known]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
-            known[id(top)] = shape(top.name, [known[id(child)] for child in top.children])
-        return known[id(node)]
+        if found is None:
+            # walk() lists every span before its descendants: reversed, children come first.
+            for each in reversed(list(node.walk())):
+                if id(each) not in known:
+                    known[id(each)] = shape(each.name, [known[id(c)] for c in each.children])
+            found = known[id(node)]
+        return found
