@@ -25,8 +25,9 @@ from pytest_filagent_trace._match.shapes import Shape
 from pytest_filagent_trace._spans import MISSING, SpanNode
 
 if TYPE_CHECKING:
+    from pytest_filagent_trace._match.children import Children
     from pytest_filagent_trace._match.engine import Engine
-    from pytest_filagent_trace._match.patterns import Children, LiteralAttribute, SpanPattern
+    from pytest_filagent_trace._match.patterns import LiteralAttribute, SpanPattern
 
 __all__ = ["Assignment"]
 
@@ -54,7 +55,12 @@ class _ValueKey(NamedTuple):
     value: object
 
 
-_EMPTY: tuple[int, ...] = ()
+def _value_key(value: object) -> _ValueKey | None:
+    """The key an actual value is indexed by, read the way typed_equal compares it."""
+    for kind in (bool, int, str):
+        if isinstance(value, kind):
+            return _ValueKey(kind, value)
+    return None
 
 
 class Assignment:
@@ -89,11 +95,9 @@ class Assignment:
         if index is None:
             index = self._by_value[(name, literal.key)] = {}
             for position in self._named(name).positions:
-                value = self.nodes[position].attributes.get(literal.key, MISSING)
-                if type(value) in (str, int, bool):
-                    index.setdefault(_ValueKey(type(value), value), _Bucket()).positions.append(
-                        position
-                    )
+                key = _value_key(self.nodes[position].attributes.get(literal.key, MISSING))
+                if key is not None:
+                    index.setdefault(key, _Bucket()).positions.append(position)
         return index.get(_ValueKey(literal.type, literal.value)) or _Bucket()
 
     def _shaped(self, name: str, shape: Shape) -> _Bucket:

@@ -25,7 +25,8 @@ from pytest_filagent_trace._match.shapes import Shapes
 from pytest_filagent_trace._spans import SpanNode
 
 if TYPE_CHECKING:
-    from pytest_filagent_trace._match.patterns import Children, SpanPattern
+    from pytest_filagent_trace._match.children import Children
+    from pytest_filagent_trace._match.patterns import SpanPattern
 
 __all__ = ["Engine", "room_for"]
 

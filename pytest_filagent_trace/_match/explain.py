@@ -17,8 +17,9 @@ from types import EllipsisType
 from typing import Final
 
 from pytest_filagent_trace._match.assignment import Assignment
+from pytest_filagent_trace._match.children import Children
 from pytest_filagent_trace._match.engine import Engine
-from pytest_filagent_trace._match.patterns import Children, SpanPattern, pattern_name, short
+from pytest_filagent_trace._match.patterns import SpanPattern, pattern_name, short
 from pytest_filagent_trace._match.rules import differences
 from pytest_filagent_trace._spans import MISSING, SpanNode
 from pytest_filagent_trace._textform import node_head

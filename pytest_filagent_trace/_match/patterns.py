@@ -18,10 +18,11 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from types import EllipsisType
 from typing import Any, NamedTuple
 
+from pytest_filagent_trace._match.children import Child, Children, DescendantPattern
 from pytest_filagent_trace._match.engine import Engine, room_for
 from pytest_filagent_trace._match.events import EventPattern, attributes_repr
 from pytest_filagent_trace._match.markers import normalize_kind, normalize_status
@@ -38,9 +39,6 @@ from pytest_filagent_trace._spans import SpanNode, SpanTree, roots_of
 from pytest_filagent_trace._textform import format_value
 
 __all__ = [
-    "Child",
-    "Children",
-    "DescendantPattern",
     "LiteralAttribute",
     "SpanPattern",
     "child",
@@ -212,28 +210,6 @@ class SpanPattern(Matcher):
         return self._repr(None)
 
 
-class DescendantPattern(Matcher):
-    """A span at any depth below the parent it is listed under (see :func:`descendant`).
-
-    Example:
-        >>> descendant("GET /search").pattern
-        span("GET /search")
-    """
-
-    __slots__ = ("pattern",)
-
-    def __init__(self, pattern: SpanPattern) -> None:
-        self.pattern = pattern
-
-    def equals(self, value: Any) -> bool:
-        if isinstance(value, SpanNode):
-            return Engine(exact=False, ordered=False).descendants([self.pattern], [value])
-        return False
-
-    def __repr__(self) -> str:
-        return f"descendant({self.pattern!r})"
-
-
 def span(
     name: Any = ...,
     /,
@@ -296,57 +272,6 @@ def descendant(pattern: SpanPattern | str | re.Pattern[str]) -> DescendantPatter
     if pattern.count is not None:
         raise ValueError("descendant(span(..., count=...)): count applies to siblings only")
     return DescendantPattern(pattern)
-
-
-Child = SpanPattern | DescendantPattern | EllipsisType
-
-
-class Children:
-    """The compiled form of a list of expected children (or of expected roots).
-
-    Example:
-        >>> Children([span("a", count=2), ...]).slots
-        [span("a", count=2), span("a", count=2)]
-    """
-
-    __slots__ = (
-        "count_patterns",
-        "depth",
-        "descendants",
-        "has_ellipsis",
-        "items",
-        "plain",
-        "sequence",
-        "slots",
-    )
-
-    def __init__(self, items: Sequence[Child]) -> None:
-        self.items = tuple(items)
-        self.slots: list[SpanPattern] = []
-        self.sequence: list[SpanPattern | EllipsisType] = []
-        self.count_patterns: list[SpanPattern] = []
-        self.descendants: list[SpanPattern] = []
-        # How many pattern levels deep these children go, for room_for. Children are
-        # built before their parent, so each level reads the depth found below it.
-        self.depth = 0
-        for item in items:
-            if isinstance(item, EllipsisType):
-                self.sequence.append(...)
-                continue
-            if isinstance(item, DescendantPattern):
-                self.descendants.append(item.pattern)
-                below = item.pattern.spec
-            else:
-                copies = 1 if item.count is None else item.count
-                if item.count is not None:
-                    self.count_patterns.append(item)
-                self.slots.extend([item] * copies)
-                self.sequence.extend([item] * copies)
-                below = item.spec
-            self.depth = max(self.depth, below.depth + 1)
-        # A descendant skips the spans on its way, so the level it sits in is open too.
-        self.has_ellipsis = bool(self.descendants) or any(item is ... for item in items)
-        self.plain = not self.has_ellipsis and not self.count_patterns
 
 
 def child(item: Any) -> Child:
