@@ -94,3 +94,26 @@ def test_explain_comparison_names_the_problem() -> None:
     assert text is not None
     assert text.startswith('span("a", <1 child>) == spans: span tree does not match (1 problem;')
     assert '    missing child span("c")' in text.split("\n")
+
+
+def test_siblings_looked_up_by_a_literal_value_keep_the_typed_rule() -> None:
+    class Label(str):
+        __slots__ = ()
+
+    children = [nodes.make("a", attributes={"ok": True, "n": i}) for i in range(30)]
+    children.append(nodes.make("a", attributes={"ok": 1, "label": Label("x")}))
+    root = nodes.make("root", *children)
+    assert span_tree_matches(root, span("root", span("a", attributes={"ok": 1}), ...))
+    assert span_tree_matches(root, span("root", span("a", attributes={"label": "x"}), ...))
+    assert not span_tree_matches(
+        root, span("root", span("a", attributes={"ok": 1}), span("a", attributes={"ok": 1}), ...)
+    )
+
+
+def test_a_pattern_naming_one_attribute_of_many_finds_its_sibling_in_any_order() -> None:
+    root = nodes.make(
+        "root", *[nodes.make("task", attributes={"id": f"t{i}", "x": i}) for i in range(500)]
+    )
+    children = [span("task", attributes={"id": f"t{i}"}) for i in range(500)]
+    random.Random(2).shuffle(children)
+    assert_span_tree(root, span("root", *children))
