@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pytest_filagent_trace._privacy.detectors.regex import DIGIT_PAIR
 from pytest_filagent_trace._privacy.findings import Finding
 from pytest_filagent_trace._privacy.masking import mask_keep
 
@@ -67,6 +66,8 @@ class CardDetector:
     name = "credit_card"
     _RUN = re.compile(r"(?<![\w.+\-])\d+(?:[ \-]\d+)*(?![\w]|[.\-]\d)", re.ASCII)
     _GROUP = re.compile(r"\d+")
+    # Thirteen digits, at most one separator between two: the least any card holds.
+    _REQUIRES = re.compile(r"\d(?:[ \-]?\d){12}")
     patterns = (_RUN,)
 
     def find(self, text: str) -> list[Finding]:
@@ -77,7 +78,7 @@ class CardDetector:
             ['4242424242424242']
         """
         findings: list[Finding] = []
-        if not DIGIT_PAIR.search(text):
+        if not self._REQUIRES.search(text):
             return findings
         for run in self._RUN.finditer(text):
             groups = list(self._GROUP.finditer(run.group(0)))

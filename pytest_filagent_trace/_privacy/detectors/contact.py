@@ -53,7 +53,8 @@ PHONE = RegexDetector(
     ),
     validate=_phone_valid,
     mask=lambda value: mask_keep(value, 0, 2),
-    requires=r"\d[ .\-)]?\d",
+    # Every shape ends in "ddd-dddd" or starts with "+": most numbers have neither.
+    requires=r"\+[1-9]|\d[ .\-]\d{4}",
 )
 """Phone numbers: international (``+33 1 23 45 67 89``, ``+442071838750``) and
 North-American (``(514) 555-0199``, ``514-555-0199``, ``+1 514 555 0199``). Bare runs of

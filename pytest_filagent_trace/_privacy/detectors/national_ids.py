@@ -11,7 +11,6 @@ import re
 
 from pytest_filagent_trace._privacy.detectors.cards import luhn_valid
 from pytest_filagent_trace._privacy.detectors.keys import key_words
-from pytest_filagent_trace._privacy.detectors.regex import DIGIT_PAIR
 from pytest_filagent_trace._privacy.findings import Finding
 from pytest_filagent_trace._privacy.masking import mask_keep
 
@@ -42,6 +41,7 @@ class SinDetector:
         r"(?i)\b(?:sin|nas|social[ _\-]?insurance|assurance[ _\-]sociale)\b", re.ASCII
     )
     _KEY_WORDS = frozenset({"sin", "nas", "social", "insurance"})
+    _REQUIRES = re.compile(r"\d{3}[ \-]?\d{3}[ \-]?\d{3}")
     patterns = (_PATTERN,)
 
     def find(self, text: str) -> list[Finding]:
@@ -52,7 +52,7 @@ class SinDetector:
             ['046454286']
         """
         findings: list[Finding] = []
-        if not DIGIT_PAIR.search(text):
+        if not self._REQUIRES.search(text):
             return findings
         for match in self._PATTERN.finditer(text):
             value = match.group(0)
@@ -143,6 +143,8 @@ class IbanDetector:
 
     name = "iban"
     _START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})", re.ASCII)
+    # The start, then the eleven letters or digits of the shortest IBAN (Norway's).
+    _REQUIRES = re.compile(r"[A-Za-z]{2}\d\d(?: ?[A-Za-z0-9]){11}", re.ASCII)
     patterns = (_START,)
 
     def find(self, text: str) -> list[Finding]:
@@ -153,7 +155,7 @@ class IbanDetector:
             ['GB82WEST12345698765432']
         """
         findings: list[Finding] = []
-        if not DIGIT_PAIR.search(text):
+        if not self._REQUIRES.search(text):
             return findings
         position = 0
         while True:

@@ -21,18 +21,22 @@ from pytest_filagent_trace._privacy.masking import MASK, is_masked
 
 __all__ = ["IPV4", "IPV6", "URL_CREDENTIALS"]
 
+# As (first, last) integers: an address is compared, not parsed, on every match.
 _IPV4_NOT_PERSONAL = tuple(
-    ipaddress.ip_network(net)
-    for net in (
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
+    (int(network.network_address), int(network.broadcast_address))
+    for network in map(
+        ipaddress.IPv4Network,
+        (
+            "0.0.0.0/8",
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "224.0.0.0/4",
+            "240.0.0.0/4",
+        ),
     )
 )
 _VERSION_CONTEXT = re.compile(r"(?i)(?:version|ver|release|build)[ \t=:]{0,2}v?$")
@@ -42,10 +46,11 @@ def _ipv4_valid(match: re.Match[str]) -> bool:
     octets = match.group(0).split(".")
     if any(len(octet) > 1 and octet.startswith("0") for octet in octets):
         return False
-    if any(int(octet) > 255 for octet in octets):
+    numbers = [int(octet) for octet in octets]
+    if any(number > 255 for number in numbers):
         return False
-    address = ipaddress.IPv4Address(match.group(0))
-    if any(address in network for network in _IPV4_NOT_PERSONAL):
+    address = (numbers[0] << 24) | (numbers[1] << 16) | (numbers[2] << 8) | numbers[3]
+    if any(first <= address <= last for first, last in _IPV4_NOT_PERSONAL):
         return False
     before = match.string[max(0, match.start() - 12) : match.start()]
     return _VERSION_CONTEXT.search(before) is None
@@ -56,7 +61,7 @@ IPV4 = RegexDetector(
     re.compile(r"(?<![\w.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)", re.ASCII),
     validate=_ipv4_valid,
     mask=lambda value: value.split(".", 1)[0] + ".*.*.*",
-    requires=r"\d\.\d",
+    requires=r"\d\.\d{1,3}\.\d",
 )
 """Public IPv4 addresses (see the module documentation for the ranges left out)."""
 
@@ -80,7 +85,8 @@ IPV6 = RegexDetector(
     ),
     validate=_ipv6_valid,
     mask=lambda value: value.split(":", 1)[0] + ":****",
-    requires=":",
+    # What the pattern looks ahead for: "host:port" and "key: value" have one colon.
+    requires=r":[0-9A-Fa-f]{0,4}:",
 )
 """Global unicast IPv6 addresses (``2000::/3``)."""
 
@@ -94,6 +100,6 @@ URL_CREDENTIALS = RegexDetector(
     re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@\[\]]*:(?P<password>[^/\s@]+)@", re.ASCII),
     validate=_url_credentials_valid,
     mask=lambda value: value.split("://", 1)[0] + f"://***:{MASK}@",
-    requires="://",
+    requires=r"://[^/\s]*@",
 )
 """A password written into a URL: ``https://user:password@host``."""

@@ -14,10 +14,7 @@ from collections.abc import Callable
 from pytest_filagent_trace._privacy.findings import Finding
 from pytest_filagent_trace._privacy.masking import mask_generic
 
-__all__ = ["DIGIT_PAIR", "RegexDetector"]
-
-DIGIT_PAIR = re.compile(r"\d\d")
-"""What every numeric detector needs before its own pattern is worth running."""
+__all__ = ["RegexDetector"]
 
 
 class RegexDetector:
