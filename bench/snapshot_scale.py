@@ -117,7 +117,9 @@ def one_round(seed: int) -> tuple[float, float, int]:
     snapshot = time.perf_counter() - start
     provider.shutdown()
     if len(capture) != REQUESTS * SPANS_PER_REQUEST:
-        raise RuntimeError(f"expected {REQUESTS * SPANS_PER_REQUEST} spans, captured {len(capture)}")
+        raise RuntimeError(
+            f"expected {REQUESTS * SPANS_PER_REQUEST} spans, captured {len(capture)}"
+        )
     return created, snapshot, len(capture)
 
 
