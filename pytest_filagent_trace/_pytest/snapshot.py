@@ -8,21 +8,22 @@ Example:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from pytest_filagent_trace._snapshot.snapshot import (
-    _INI_DIR,
-    _ORDER_VALUES,
+from pytest_filagent_trace._snapshot import (
     DEFAULT_SNAPSHOT_DIR,
+    ORDER_VALUES,
+    SNAPSHOT_DIR_INI,
     AttributeReplacement,
     SnapshotOptions,
     TraceSnapshotAssertion,
-    _ini,
     parse_mask_line,
 )
 
+_INI_DIR = SNAPSHOT_DIR_INI
 _INI_MASKS = "trace_snapshot_masks"
 _INI_INCLUDE = "trace_snapshot_include"
 _INI_EXCLUDE = "trace_snapshot_exclude"
@@ -74,6 +75,15 @@ def add_snapshot_options(parser: pytest.Parser) -> None:
     )
 
 
+def _ini(config: pytest.Config, name: str, default: Any) -> Any:
+    try:
+        return config.getini(name)
+    except ValueError:
+        # The ini options are not registered when only the extension is used, without
+        # the plugin (e.g. ``-p no:filagent_trace`` plus ``--snapshot-default-extension``).
+        return default
+
+
 def _ini_source(config: pytest.Config) -> str:
     return str(config.inipath) if config.inipath is not None else "the pytest configuration"
 
@@ -91,7 +101,7 @@ def options_from_config(config: pytest.Config) -> SnapshotOptions:
     if cached is not None:
         return cached
     order = str(_ini(config, _INI_ORDER, "canonical")).strip() or "canonical"
-    if order not in _ORDER_VALUES:
+    if order not in ORDER_VALUES:
         raise pytest.UsageError(
             f"{_ini_source(config)}: {_INI_ORDER} must be 'canonical' or 'start', found {order!r}"
         )
