@@ -131,7 +131,7 @@ def test_assert_logs_correlated_passes_when_logs_carry_their_spans_ids(
 ) -> None:
     shop.makepyfile(
         test_shop="""
-        from pytest_filagent_trace._logs.logs import LogCapture, assert_logs_correlated
+        from pytest_filagent_trace._logs import LogCapture, assert_logs_correlated
         from shop import checkout
 
         def test_logs_point_at_spans(trace_capture, capfd):
@@ -150,7 +150,7 @@ def test_assert_logs_correlated_names_the_record_the_span_and_the_captured_spans
 ) -> None:
     shop.makepyfile(
         test_shop="""
-        from pytest_filagent_trace._logs.logs import LogCapture, assert_logs_correlated
+        from pytest_filagent_trace._logs import LogCapture, assert_logs_correlated
         from shop import checkout
 
         def test_logs_point_at_spans(trace_capture):
@@ -178,7 +178,7 @@ def test_the_trace_capture_fixture_brings_its_logs_to_both_checks(shop: pytest.P
     shop.makepyfile(
         test_shop="""
         import logging
-        from pytest_filagent_trace._logs.logs import assert_logs_correlated
+        from pytest_filagent_trace._logs import assert_logs_correlated
         from pytest_filagent_trace._privacy.privacy import assert_no_pii
         from shop import checkout
 
