@@ -32,7 +32,7 @@ from pytest_filagent_trace._pytest.snapshot import (
 )
 
 if TYPE_CHECKING:
-    from pytest_filagent_trace._logs.logs import LogCapture
+    from pytest_filagent_trace._logs import LogCapture
     from pytest_filagent_trace._types import SupportsSpanProcessors, TreeMode
 
 # The snapshot fixtures live next to their extension; importing them here registers them.
@@ -160,7 +160,7 @@ def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str]
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(_RUN, None)
     if run is not None and run.logs_installed:
-        from pytest_filagent_trace._logs.logs import uninstall
+        from pytest_filagent_trace._logs import uninstall
 
         uninstall()
 
@@ -172,7 +172,7 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     if "trace_capture" in getattr(item, "fixturenames", ()):
         # Logs are recorded only for tests that can read them: the hooks they need sit on
         # the root logger and structlog, which other tests should not pay for.
-        from pytest_filagent_trace._logs.logs import LogCapture
+        from pytest_filagent_trace._logs import LogCapture
 
         log_capture = LogCapture()
         log_capture.start()

@@ -59,7 +59,7 @@ def shop(pytester: pytest.Pytester) -> pytest.Pytester:
 def test_assert_no_pii_passes_on_clean_spans(shop: pytest.Pytester) -> None:
     shop.makepyfile(
         test_shop="""
-        from pytest_filagent_trace._privacy import assert_no_pii
+        from pytest_filagent_trace import assert_no_pii
         from shop import checkout
 
         def test_checkout_keeps_customers_private(trace_capture):
@@ -76,7 +76,7 @@ def test_assert_no_pii_names_the_span_and_attribute_and_shows_only_masked_values
 ) -> None:
     shop.makepyfile(
         test_shop="""
-        from pytest_filagent_trace._privacy import assert_no_pii
+        from pytest_filagent_trace import assert_no_pii
         from shop import checkout
 
         def test_checkout_keeps_customers_private(trace_capture):
@@ -103,7 +103,7 @@ def test_assert_no_pii_finds_canaries_in_exception_events(shop: pytest.Pytester)
         test_shop="""
         import pytest
         from opentelemetry import trace
-        from pytest_filagent_trace._privacy import assert_no_pii
+        from pytest_filagent_trace import assert_no_pii
 
         CANARY = "canary-7f3a9c"
 
@@ -131,7 +131,7 @@ def test_assert_logs_correlated_passes_when_logs_carry_their_spans_ids(
 ) -> None:
     shop.makepyfile(
         test_shop="""
-        from pytest_filagent_trace._logs.logs import LogCapture, assert_logs_correlated
+        from pytest_filagent_trace import LogCapture, assert_logs_correlated
         from shop import checkout
 
         def test_logs_point_at_spans(trace_capture, capfd):
@@ -150,7 +150,7 @@ def test_assert_logs_correlated_names_the_record_the_span_and_the_captured_spans
 ) -> None:
     shop.makepyfile(
         test_shop="""
-        from pytest_filagent_trace._logs.logs import LogCapture, assert_logs_correlated
+        from pytest_filagent_trace import LogCapture, assert_logs_correlated
         from shop import checkout
 
         def test_logs_point_at_spans(trace_capture):
@@ -178,8 +178,7 @@ def test_the_trace_capture_fixture_brings_its_logs_to_both_checks(shop: pytest.P
     shop.makepyfile(
         test_shop="""
         import logging
-        from pytest_filagent_trace._logs.logs import assert_logs_correlated
-        from pytest_filagent_trace._privacy import assert_no_pii
+        from pytest_filagent_trace import assert_logs_correlated, assert_no_pii
         from shop import checkout
 
         def test_logs_point_at_spans(trace_capture):
