@@ -31,10 +31,12 @@ from pytest_filagent_trace._logs import (
     check_logs_correlated,
     structlog_processor,
 )
+from pytest_filagent_trace._logs import install as install_log_hooks
 from pytest_filagent_trace._match import (
     ABSENT,
     ANY,
     Matcher,
+    Problem,
     SpanPattern,
     SpanTreeMismatch,
     assert_span_tree,
@@ -43,6 +45,7 @@ from pytest_filagent_trace._match import (
     glob,
     parse_tree,
     span,
+    span_tree_matches,
     starts_with,
 )
 from pytest_filagent_trace._privacy import (
@@ -92,6 +95,7 @@ __all__ = [
     "LogsNotCorrelated",
     "Matcher",
     "PIIFound",
+    "Problem",
     "ProviderConfigError",
     "RegexDetector",
     "Selector",
@@ -121,6 +125,7 @@ __all__ = [
     "event",
     "find_pii",
     "glob",
+    "install_log_hooks",
     "mask_pii",
     "node_from_span",
     "normalize_traces",
@@ -129,6 +134,19 @@ __all__ = [
     "select",
     "serialize_traces",
     "span",
+    "span_tree_matches",
     "starts_with",
     "structlog_processor",
 ]
+
+
+def _present_as_public() -> None:
+    # Tracebacks and reprs name a class by its module: users should read the name they
+    # import (pytest_filagent_trace.SpanTreeMismatch), not the private file it lives in.
+    for name in __all__:
+        value = globals()[name]
+        if isinstance(value, type):
+            value.__module__ = __name__
+
+
+_present_as_public()

@@ -12,9 +12,17 @@ Example:
 from __future__ import annotations
 
 from types import EllipsisType
+from typing import Any
 
+from pytest_filagent_trace._match.matchers import ANY, starts_with
 from pytest_filagent_trace._match.patterns import SpanPattern, span
-from pytest_filagent_trace._textform import Draft, TreeSyntaxError, parse_drafts
+from pytest_filagent_trace._textform import (
+    DRAFT_ANY,
+    Draft,
+    DraftPrefix,
+    TreeSyntaxError,
+    parse_drafts,
+)
 
 __all__ = ["parse_tree", "patterns_from_drafts"]
 
@@ -68,7 +76,16 @@ def _pattern(draft: Draft, built: dict[int, SpanPattern]) -> SpanPattern:
         *[... if isinstance(c, EllipsisType) else built[id(c)] for c in draft.children],
         kind=draft.kind,
         status=status,
-        attributes=draft.attributes,
+        attributes={key: _expected_value(value) for key, value in draft.attributes.items()},
         events=draft.events,
         orphan=draft.orphan,
     )
+
+
+def _expected_value(value: Any) -> Any:
+    """The matcher a draft value stands for: ``...`` and ``"text"...`` become matchers."""
+    if value is DRAFT_ANY:
+        return ANY
+    if isinstance(value, DraftPrefix):
+        return starts_with(value.text)
+    return value

@@ -190,9 +190,9 @@ class SpanTree:
         return sum(1 for _ in self.walk())
 
     def __str__(self) -> str:
-        from pytest_filagent_trace._textform.render import render_tree
+        from pytest_filagent_trace._textform.writer import render_roots
 
-        return str(render_tree(self))
+        return render_roots(self.roots)
 
     def __repr__(self) -> str:
         roots = ", ".join(repr(r.name) for r in self.roots)

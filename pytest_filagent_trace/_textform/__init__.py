@@ -1,27 +1,31 @@
-"""The one text form of a trace: values, the writer, the parser (drafts only)."""
+"""The one text form of a trace: values, the writer, the parser (drafts only).
+
+``values`` holds the lexicon and quoting, ``writer`` draws nodes (a leaf: span trees print
+themselves with it), ``render`` draws anything the source adapter accepts, ``parser`` reads
+expected text into ``drafts`` through a ``cursor``; ``_match`` turns drafts into patterns.
+"""
 
 from __future__ import annotations
 
-from pytest_filagent_trace._textform.render import (
-    KINDS,
-    STATUSES,
-    Draft,
+from pytest_filagent_trace._textform.drafts import DRAFT_ANY, Draft, DraftPrefix, TreeSyntaxError
+from pytest_filagent_trace._textform.parser import parse_drafts
+from pytest_filagent_trace._textform.render import render_tree
+from pytest_filagent_trace._textform.values import KINDS, STATUSES, format_value, quote
+from pytest_filagent_trace._textform.writer import (
     LineParts,
-    TreeSyntaxError,
     attribute_text,
     draw_lines,
-    format_value,
     head_text,
     node_head,
-    parse_drafts,
-    quote,
-    render_tree,
+    render_roots,
 )
 
 __all__ = [
+    "DRAFT_ANY",
     "KINDS",
     "STATUSES",
     "Draft",
+    "DraftPrefix",
     "LineParts",
     "TreeSyntaxError",
     "attribute_text",
@@ -31,5 +35,6 @@ __all__ = [
     "node_head",
     "parse_drafts",
     "quote",
+    "render_roots",
     "render_tree",
 ]

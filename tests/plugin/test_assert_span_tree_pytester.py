@@ -104,7 +104,7 @@ def test_a_wrong_attribute_names_the_path_both_values_and_marks_the_tree(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         shown(
-            "pytest_filagent_trace._match.assertion.SpanTreeMismatch: span tree does not match"
+            "pytest_filagent_trace.SpanTreeMismatch: span tree does not match"
             " (1 problem; exact=False, ordered=False)",
             "",
             "POST /checkout › price",
@@ -239,7 +239,7 @@ def test_a_bad_text_expectation_points_at_line_and_column(program: pytest.Pytest
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         shown(
-            "pytest_filagent_trace._textform.render.TreeSyntaxError:"
+            "pytest_filagent_trace.TreeSyntaxError:"
             ' line 2, column 31: expected "]"'
             " to close the marker [SERVER, found the end of the line",
             "            POST /checkout [SERVER",
@@ -267,7 +267,7 @@ def test_a_bad_selector_points_at_the_column(program: pytest.Pytester) -> None:
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         shown(
-            "pytest_filagent_trace._select.selectors.SelectorError:"
+            "pytest_filagent_trace.SelectorError:"
             ' column 24: expected "]" to close'
             " the attribute filter opened at column 4, found the end of the selector",
             "    pay[payment.method=card",

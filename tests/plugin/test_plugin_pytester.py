@@ -476,8 +476,7 @@ def test_trace_with_several_traces_fails_with_the_list_of_traces(
     result.stdout.fnmatch_lines(
         [
             ">       trace_capture.trace()",
-            "E       pytest_filagent_trace._capture.capture.TraceLookupError: "
-            "expected exactly one trace, found 2:",
+            "E       pytest_filagent_trace.TraceLookupError: expected exactly one trace, found 2:",
             "E         ????????????????????????????????: 2 span(s), root 'checkout'",
             "E         ????????????????????????????????: 3 span(s), root 'checkout'",
             "E       pass trace_id=... (e.g. the X-Trace-ID response header) to pick one",

@@ -1,0 +1,115 @@
+"""Values in the text form: the lexicon (kinds, statuses, token patterns) and quoting.
+
+Example:
+    >>> format_value(("a", 1))
+    '("a", 1)'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    pass
+
+
+KINDS = ("INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER")
+STATUSES = ("UNSET", "OK", "ERROR")
+
+_Span = TypeVar("_Span")
+_MID, _LAST, _PIPE, _BLANK = "├── ", "└── ", "│   ", "    "
+# A bare span name ends where a space is followed by the start of the next part.
+_NAME_END = re.compile(r" (?=[\[{<(#])")
+_BARE_KEY = re.compile(r"[^\s=,{}()\[\]<>\"'#]+")
+_NUMBER = re.compile(r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
+_WORD = re.compile(r"-?[A-Za-z_]+")
+_DURATION = re.compile(r"\(\s*\d+(?:\.\d+)?\s*(?:ns|µs|us|ms|s)\s*\)")
+_CONNECTOR = re.compile(r"(?:[├└]─+|[|`+]-+)(?: |$)")
+# Vertical lines and indentation before a connector; "|-" starts an ASCII connector.
+_TREE_PREFIX = re.compile(r"(?:[ \t│]|\|(?!-))*")
+_SPACES = re.compile(r"[ \t]*")
+_STRINGS = {
+    '"': re.compile(r'"((?:[^"\\\n]|\\.)*)"'),
+    "'": re.compile(r"'((?:[^'\\\n]|\\.)*)'"),
+}
+_SIMPLE_ATTRIBUTE = re.compile(
+    r'[ \t]*([^\s=,{}()\[\]<>"\'#]+)[ \t]*=[ \t]*'
+    r'(?:"((?:[^"\\\n]|\\.)*)"|(-?\d+)(?![\d.eE])|(True|False)\b)'
+)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _escape(char: str) -> str:
+    if char == '"':
+        return '\\"'
+    if char == "\\":
+        return "\\\\"
+    if char == "\n":
+        return "\\n"
+    if char == "\t":
+        return "\\t"
+    if char == "\r":
+        return "\\r"
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def quote(text: str) -> str:
+    """``text`` as a double-quoted string literal that :func:`parse_tree` reads back.
+
+    Example:
+        >>> quote('say "hi"')
+        '"say \\\\"hi\\\\""'
+    """
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return '"' + "".join(_escape(char) for char in text) + '"'
+
+
+def format_value(value: Any) -> str:
+    """An attribute value as a Python literal, the way the text form writes it.
+
+    Strings are double-quoted, numbers and booleans are Python literals, sequences are
+    tuples or lists; ``...`` stands for a masked value.
+
+    Example:
+        >>> format_value(("a", 1, 2.5, True))
+        '("a", 1, 2.5, True)'
+    """
+    if isinstance(value, str):
+        return quote(value)
+    if value is None or isinstance(value, (bool, int)):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return repr(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(format_value(item) for item in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, list):
+        return "[" + ", ".join(format_value(item) for item in value) + "]"
+    if value is ...:
+        return "..."
+    if isinstance(value, dict):
+        items = ", ".join(f"{format_value(k)}: {format_value(v)}" for k, v in value.items())
+        return "{" + items + "}"
+    return repr(value)
+
+
+def _shortened(value: Any, limit: int | None) -> str:
+    if limit is not None and isinstance(value, str) and len(value) > limit:
+        # A quoted prefix followed by ... reads back as "starts with", so a shortened
+        # value still round-trips.
+        return quote(value[:limit]) + "..."
+    return format_value(value)
