@@ -1,6 +1,6 @@
 """pytest entry point of pytest_filagent_trace: options, fixtures and report hooks.
 
-Everything here only wires :mod:`pytest_filagent_trace._capture.capture` into pytest's test
+Everything here only wires :mod:`pytest_filagent_trace._capture` into pytest's test
 life cycle: open a capture when a test's setup starts, close it after its teardown,
 report leaked spans, and print captured trees with ``--trace-tree``.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from pytest_filagent_trace._capture.capture import (
+from pytest_filagent_trace._capture import (
     CaptureProcessor,
     LeakedSpan,
     ProviderAttachments,

@@ -610,7 +610,7 @@ def test_capture_spans_works_without_pytest(pytester: pytest.Pytester) -> None:
         script=textwrap.dedent(
             """
             from opentelemetry import trace
-            from pytest_filagent_trace._capture.capture import capture_spans
+            from pytest_filagent_trace import capture_spans
 
             with capture_spans() as capture:
                 with trace.get_tracer("nb").start_as_current_span("cell"):
