@@ -2,7 +2,7 @@
 
 ``filagent chat`` and ``filagent demo`` use this: the agent app and its search
 service run in this process, their spans go to an in-memory exporter, and each
-request's trace is rendered in the same text form ``pytest --trace-tree`` prints.
+request's trace is rendered as text (see :mod:`filagent.trace_text`).
 
 Example::
 
@@ -35,7 +35,9 @@ from filagent.serving import serve_in_thread
 from filagent.settings import Settings
 from filagent.telemetry.config import TelemetryConfig, load_telemetry_config
 from filagent.telemetry.logging import configure_logging
-from filagent.telemetry.setup import TelemetryManager
+from filagent.telemetry.manager import TelemetryManager
+from filagent.telemetry.otel_api import sdk_available
+from filagent.trace_text import trace_text
 
 #: attributes shown in the CLI's trees; tests and snapshots show them all
 SHOWN_ATTRIBUTES: tuple[str, ...] = (
@@ -162,30 +164,20 @@ class InProcessAgent:
     def _telemetry(self) -> TelemetryManager:
         # Spans go through the same provider set-up as in production (resource,
         # sampler, redaction first); only the exporter is the in-memory one.
-        if not self._config.enabled:
+        if not self._config.enabled or not sdk_available():
             return TelemetryManager(self._config)
-        try:
-            from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
-                InMemorySpanExporter,
-            )
-        except ImportError:
-            return TelemetryManager(self._config)
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
         self._exporter = InMemorySpanExporter()
         return TelemetryManager(self._config, span_exporter=self._exporter)
 
     def _trace_text(self, trace_id: str) -> str:
         if self._exporter is None or not trace_id:
             return "(tracing is disabled: no trace)"
-        from pytest_filagent_trace._spans import build_trees
-        from pytest_filagent_trace._textform import render_tree
-
         spans = [
             span
             for span in self._exporter.get_finished_spans()
             if span.context is not None and format(span.context.trace_id, "032x") == trace_id
         ]
-        trees = build_trees(spans)
         attributes = True if self._shown is None else self._shown
-        return "\n".join(
-            render_tree(tree, attributes=attributes, durations=self._durations) for tree in trees
-        )
+        return trace_text(spans, attributes=attributes, durations=self._durations)

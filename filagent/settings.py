@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from filagent.tools.file_read import packaged_data_dir
+from filagent.packaged import packaged_data_dir
 
 #: environment variable -> settings field
 ENVIRONMENT: dict[str, str] = {

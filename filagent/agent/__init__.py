@@ -8,7 +8,7 @@ Example::
 
 from __future__ import annotations
 
-from filagent.agent.agent import Agent, AgentModelError, AgentRequest, AgentResult
+from filagent.agent.agent import Agent, AgentRequest, AgentResult
 from filagent.agent.executor import TaskExecutor, TaskOutcome, resolve_arguments, result_text
 from filagent.agent.planner import Plan, Strategy, Task, placeholder, plan_tasks
 from filagent.agent.router import REQUESTED_BY_CLIENT, RouteDecision, route
@@ -17,7 +17,6 @@ from filagent.agent.verifier import Check, Level, Verification, verify
 __all__ = [
     "REQUESTED_BY_CLIENT",
     "Agent",
-    "AgentModelError",
     "AgentRequest",
     "AgentResult",
     "Check",

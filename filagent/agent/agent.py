@@ -59,32 +59,27 @@ class AgentRequest:
     user_id_hash: str | None = None
 
 
-class AgentModelError(ModelError):
-    """The model backend failed during a run; carries the route already decided.
-
-    The decision is part of the request's decision record even when the run fails.
-    """
-
-    def __init__(self, message: str, route: RouteDecision) -> None:
-        super().__init__(message)
-        self.route = route
-
-
 @dataclass(frozen=True)
 class AgentResult:
-    """The agent's answer, how it was reached and every tool call made."""
+    """The agent's answer, how it was reached and every tool call made.
+
+    A run whose model backend failed still has its route (it belongs in the
+    request's decision record); its ``error`` says what failed and it has no answer.
+    """
 
     mode: ExecutionMode
     route: RouteDecision
     content: str
     tool_calls: list[ToolCallResult] = field(default_factory=list)
+    error: ModelError | None = None
 
 
 class Agent:
     """Routes a request, then runs it in simple or HTN mode.
 
-    Tool failures become failed tool calls in the result; a failing model
-    backend raises :class:`~filagent.models.ModelError`.
+    Tool failures become failed tool calls in the result. A failing model
+    backend becomes the result's ``error`` in :meth:`answer`, and is raised by
+    :meth:`run`.
     """
 
     def __init__(
@@ -105,7 +100,24 @@ class Agent:
         self._max_rounds = max_tool_rounds
 
     def run(self, request: AgentRequest) -> AgentResult:
-        """Answer ``request``; see the module docstring for the spans it creates."""
+        """Answer ``request``, raising :class:`~filagent.models.ModelError` if the model fails.
+
+        Example: ``agent.run(request).content`` is the answer; see :meth:`answer` for a
+        run that reports a model failure in its result instead.
+        """
+        result = self.answer(request)
+        if result.error is not None:
+            raise result.error
+        return result
+
+    def answer(self, request: AgentRequest) -> AgentResult:
+        """Answer ``request``; a failing model backend is the result's ``error``.
+
+        See the module docstring for the spans it creates.
+
+        Example: ``agent.answer(request).error`` is ``None``, or the model's
+        :class:`~filagent.models.ModelError` (then ``content`` is empty).
+        """
         text = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
         with self._tracer.span(names.SPAN_ROUTE) as span:
             decision = route(text, request.mode)
@@ -125,7 +137,7 @@ class Agent:
                 else:
                     content, calls = self._run_simple(request, messages)
         except ModelError as exc:
-            raise AgentModelError(str(exc), decision) from exc
+            return AgentResult(decision.mode, decision, "", error=exc)
         return AgentResult(decision.mode, decision, content, calls)
 
     def _chat(self, messages: Sequence[ChatMessage]) -> ModelResponse:

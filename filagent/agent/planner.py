@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from filagent.agent.intents import REFERENCE, read_request
 from filagent.models.base import ToolCall
-from filagent.models.intents import REFERENCE, read_request
 
 Strategy = Literal["sequential", "parallel", "mixed"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from filagent.models.intents import numbered_items, read_request
+from filagent.agent.intents import numbered_items, read_request
 from filagent.schemas import ExecutionMode, Mode
 
 REQUESTED_BY_CLIENT = "requested by client"

@@ -1,6 +1,6 @@
 """A deterministic rule-based chat model: no network, no weights.
 
-It reads the last user message with :mod:`filagent.models.intents` and asks for
+It reads the last user message with :mod:`filagent.agent.intents` and asks for
 the matching tool calls; once tool results follow that message, it answers with
 a summary of them.  Token usage counts whitespace-separated words.
 
@@ -17,8 +17,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from filagent.agent.intents import read_request
 from filagent.models.base import ChatMessage, ModelResponse, ToolCall, Usage
-from filagent.models.intents import read_request
 from filagent.tools.base import ToolSpec
 
 DEFAULT_NAME = "filagent-rule-1"

@@ -19,7 +19,7 @@ from fastapi import FastAPI, Query
 from pydantic import BaseModel
 
 from filagent.search.index import Document, Hit, SearchIndex, load_corpus
-from filagent.telemetry.setup import fastapi_app_options
+from filagent.telemetry.instrumentation import fastapi_app_options
 
 MAX_LIMIT = 20
 

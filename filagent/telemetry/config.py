@@ -28,7 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from filagent.telemetry.environment import ENV_OVERRIDES, SECRET_VARIABLES, EnvValueError
-from filagent.telemetry.privacy import PrivacyConfig
+from filagent.telemetry.privacy.config import PrivacyConfig
 
 CONFIG_PATH_VARIABLE = "FILAGENT_TELEMETRY_CONFIG"
 

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
-from filagent.telemetry.tracing import current_trace_context
+from filagent.telemetry.otel_api import current_trace_context
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 

@@ -18,7 +18,8 @@ from importlib import metadata
 from typing import TYPE_CHECKING, cast
 
 from filagent.telemetry.config import ConfigError, ConfigProblem, TelemetryConfig
-from filagent.telemetry.privacy import Redactor, install_redaction
+from filagent.telemetry.privacy.redactor import Redactor
+from filagent.telemetry.privacy.spans import install_redaction
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from opentelemetry.sdk.resources import Resource
@@ -28,15 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 #: ``on_export(ok, count)``: called after every export with its outcome.
 ExportListener = Callable[[bool, int], None]
-
-
-def otel_sdk_available() -> bool:
-    """True when the OpenTelemetry SDK can be imported."""
-    try:
-        import opentelemetry.sdk.trace  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def service_version(config: TelemetryConfig) -> str:

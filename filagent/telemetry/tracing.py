@@ -161,15 +161,3 @@ class Tracer:
 
 
 NOOP_TRACER = Tracer(None)
-
-
-def current_trace_context() -> dict[str, str]:
-    """``{"trace_id", "span_id"}`` of the current span as hex, or ``{}`` outside a span."""
-    try:
-        from opentelemetry import trace
-    except ImportError:  # OpenTelemetry not installed: there is never a span.
-        return {}
-    ctx = trace.get_current_span().get_span_context()
-    if not ctx.is_valid:
-        return {}
-    return {"trace_id": format(ctx.trace_id, "032x"), "span_id": format(ctx.span_id, "016x")}

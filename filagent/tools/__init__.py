@@ -12,9 +12,10 @@ from pathlib import Path
 
 import httpx
 
+from filagent.packaged import packaged_data_dir
 from filagent.tools.base import Tool, ToolError, ToolSpec
 from filagent.tools.calculator import CalculatorArgs, CalculatorTool, evaluate
-from filagent.tools.file_read import FileReadArgs, FileReadTool, packaged_data_dir
+from filagent.tools.file_read import FileReadArgs, FileReadTool
 from filagent.tools.registry import (
     ToolArgumentsError,
     ToolCallHook,

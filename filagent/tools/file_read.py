@@ -23,11 +23,6 @@ from filagent.tools.base import Tool, ToolError
 DEFAULT_MAX_BYTES = 64 * 1024
 
 
-def packaged_data_dir() -> Path:
-    """The sample files shipped with FilAgent (``filagent/data``)."""
-    return Path(__file__).resolve().parent.parent / "data"
-
-
 class FileReadArgs(BaseModel):
     """Arguments of ``file_read``."""
 

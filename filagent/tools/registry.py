@@ -24,8 +24,9 @@ from filagent.tools.base import Tool, ToolError, ToolSpec
 
 ToolCallHook = Callable[[str, bool], None]
 
-# Tool names become span names; anything else a caller sends is collapsed so a
-# span name never carries arbitrary request text.
+#: What a call to an unregistered tool is reported as: in span names and attributes,
+#: metric labels and decision records. The requested name is request text (and
+#: unbounded), so it never becomes a name or a label.
 UNKNOWN_TOOL = "unknown"
 
 
@@ -64,6 +65,13 @@ class ToolRegistry:
     def specs(self) -> list[ToolSpec]:
         """What a model is offered: one :class:`ToolSpec` per tool."""
         return [tool.spec() for tool in self._tools.values()]
+
+    def label(self, name: str) -> str:
+        """The name a call to ``name`` is reported under: itself if registered, else ``unknown``.
+
+        Example: ``ToolRegistry([CalculatorTool()]).label("rm -rf")`` is ``"unknown"``.
+        """
+        return name if name in self._tools else UNKNOWN_TOOL
 
     def __contains__(self, name: object) -> bool:
         return name in self._tools
@@ -106,9 +114,7 @@ class ToolExecutor:
         Example: ``executor.execute("calculator", {"expression": "1/0"}, conversation_id="c",
         task_id="t")`` returns ``ToolCallResult(success=False, error="division by zero ...")``.
         """
-        # Only registered names reach span names and attributes: a requested
-        # name is user text, and would also make span names unbounded.
-        span_tool = name if name in self.registry.names else UNKNOWN_TOOL
+        span_tool = self.registry.label(name)
         attributes: dict[str, AttributeValue] = {
             names.TOOL_NAME: span_tool,
             names.GEN_AI_TOOL_NAME: span_tool,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from filagent.models.intents import (
+from filagent.agent.intents import (
     Intent,
     numbered_items,
     read_request,

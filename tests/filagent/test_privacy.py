@@ -39,12 +39,8 @@ from filagent.telemetry.privacy import (
     install_redaction,
     redact_log_event,
 )
-from filagent.telemetry.privacy_detectors import (
-    KeyMatcher,
-    card_brand_plausible,
-    iban_valid,
-    luhn_valid,
-)
+from filagent.telemetry.privacy.checksums import card_brand_plausible, iban_valid, luhn_valid
+from filagent.telemetry.privacy.keys import KeyMatcher
 
 SECRET = "test-secret-0123456789"
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"

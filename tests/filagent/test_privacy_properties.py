@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from filagent.telemetry.privacy import PrivacyConfig, Redactor
-from filagent.telemetry.privacy_detectors import luhn_valid
+from filagent.telemetry.privacy.checksums import luhn_valid
 
 pytestmark = pytest.mark.fuzz
 

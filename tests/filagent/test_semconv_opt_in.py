@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from filagent.telemetry.setup import (
+from filagent.telemetry.semconv import (
     SEMCONV_OPT_IN,
     opt_in_stable_http_semconv,
     with_stable_http,

@@ -17,12 +17,12 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from filagent.metrics import Metrics
 from filagent.telemetry.config import ConfigError, TelemetryConfig, config_from_mapping
+from filagent.telemetry.instrumentation import untraced_url_patterns
 from filagent.telemetry.setup import (
     TelemetryManager,
     get_trace_context,
     get_tracer,
     set_telemetry_manager,
-    untraced_url_patterns,
 )
 from filagent.telemetry.tracing import NOOP_TRACER
 from tests.blocked_imports import SDK_MODULES, blocking_prelude

@@ -1,4 +1,4 @@
-"""Detectors of personal data and secrets in free text, and key-name matching.
+"""Detectors of personal data and secrets in free text.
 
 Each detector is a small object: a regular expression that finds candidates, a
 check that rejects look-alikes (Luhn for cards and SINs, mod-97 for IBANs,
@@ -16,84 +16,20 @@ Example:
 from __future__ import annotations
 
 import ipaddress
-import math
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
+from filagent.telemetry.privacy.checksums import (
+    card_brand_plausible,
+    iban_valid,
+    luhn_valid,
+    shannon_entropy,
+)
+
 MaskFn = Callable[[str], str]
 """Turns a detector name (``"email"``) into the text that replaces a finding."""
-
-
-def luhn_valid(digits: str) -> bool:
-    """True when ``digits`` (only 0-9) passes the Luhn checksum.
-
-    Example:
-        >>> luhn_valid("4111111111111111"), luhn_valid("4111111111111112")
-        (True, False)
-    """
-    if not digits.isdigit():
-        return False
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-def iban_valid(candidate: str) -> bool:
-    """True when ``candidate`` (spaces allowed) is an IBAN with a valid mod-97 check.
-
-    Example:
-        >>> iban_valid("GB82 WEST 1234 5698 7654 32"), iban_valid("GB00 WEST 1234 5698 7654 32")
-        (True, False)
-    """
-    compact = candidate.replace(" ", "").upper()
-    if not 15 <= len(compact) <= 34 or not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]+", compact):
-        return False
-    rearranged = compact[4:] + compact[:4]
-    as_number = "".join(str(int(char, 36)) for char in rearranged)
-    return int(as_number) % 97 == 1
-
-
-def card_brand_plausible(digits: str) -> bool:
-    """True when ``digits`` has the length and leading digits of a payment card.
-
-    Epoch times in ms, us or ns start with ``1`` until the year 2033, so they are
-    never mistaken for cards even when their Luhn digit happens to be right.
-
-    Example:
-        >>> card_brand_plausible("4111111111111111"), card_brand_plausible("1732550000123")
-        (True, False)
-    """
-    if not 13 <= len(digits) <= 19:
-        return False
-    first, two, four = digits[0], int(digits[:2]), int(digits[:4])
-    if first == "2":
-        return 2221 <= four <= 2720
-    if first == "3":
-        return two in {30, 34, 35, 36, 37, 38, 39}
-    return first in {"4", "5", "6"}
-
-
-def shannon_entropy(text: str) -> float:
-    """Bits per character of ``text``; random API keys score about 4 and more.
-
-    Example:
-        >>> round(shannon_entropy("aaaa"), 1), round(shannon_entropy("abcd"), 1)
-        (0.0, 2.0)
-    """
-    if not text:
-        return 0.0
-    counts = Counter(text)
-    length = len(text)
-    return sum(n / length * math.log2(length / n) for n in counts.values())
 
 
 @dataclass(frozen=True)
@@ -400,63 +336,3 @@ def labelled_sin_detector() -> Detector:
 def key_value_pattern() -> re.Pattern[str]:
     """The ``key: value`` / ``key=value`` / ``"key": "value"`` pattern used on free text."""
     return _KEY_VALUE
-
-
-# --- key names -------------------------------------------------------------------------
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def key_tokens(key: str) -> tuple[str, ...]:
-    """Lower-case words of a key, split on punctuation and camelCase.
-
-    Example:
-        >>> key_tokens("http.request.header.X-Api-Key"), key_tokens("accessToken")
-        (('http', 'request', 'header', 'x', 'api', 'key'), ('access', 'token'))
-    """
-    return tuple(part for part in _NON_ALNUM.split(_CAMEL.sub("_", key).lower()) if part)
-
-
-class KeyMatcher:
-    """Case-insensitive match of key names against a list of words.
-
-    A key matches a name when a run of its words, glued together, equals the
-    name's words glued together: ``api_key`` matches ``X-Api-Key``, ``apiKey``
-    and ``tool.args.apikey``; ``token`` matches ``access_token`` but not
-    ``gen_ai.usage.input_tokens``.
-
-    Example:
-        >>> matcher = KeyMatcher(["api_key", "token"])
-        >>> matcher.matches("X-API-KEY"), matcher.matches("gen_ai.usage.input_tokens")
-        (True, False)
-    """
-
-    def __init__(self, names: Iterable[str]) -> None:
-        split = [key_tokens(name) for name in names]
-        self._names = frozenset("".join(words) for words in split) - {""}
-        # A key may spell a name in more words than the name has ("api_key" for "apikey").
-        self._max_words = max([3, *(len(words) + 1 for words in split)])
-        self._cache: dict[str, bool] = {}
-
-    def matches(self, key: str) -> bool:
-        """True when ``key`` names one of the words (see the class example)."""
-        found = self._cache.get(key)
-        if found is None:
-            found = self._matches(key)
-            if len(self._cache) < 8192:
-                self._cache[key] = found
-        return found
-
-    def _matches(self, key: str) -> bool:
-        words = key_tokens(key)
-        for start in range(len(words)):
-            glued = ""
-            # A name of n words may be written as fewer words ("apikey"), never more.
-            for end in range(start, min(len(words), start + self._max_words)):
-                glued += words[end]
-                if glued in self._names:
-                    return True
-        return False
-
-    def __repr__(self) -> str:
-        return f"KeyMatcher({sorted(self._names)!r})"
