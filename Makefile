@@ -11,6 +11,7 @@ demo: $(VENV)/.installed  ## install FilAgent and run its demo (prints trace tre
 test: $(VENV)/.dev-installed  ## install test tools, lint, type-check, run the whole suite
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -q -n 2 || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -q -p no:xdist --doctest-modules filagent pytest_filagent_trace
 
 lint: $(VENV)/.dev-installed  ## ruff and mypy on both packages
 	$(BIN)/ruff check filagent pytest_filagent_trace tests bench

@@ -7,6 +7,7 @@ resetting OpenTelemetry's globals. Outside pytest, :func:`capture_spans` opens o
 
 Example:
     >>> from opentelemetry import trace
+    >>> from pytest_filagent_trace import capture_spans
     >>> with capture_spans() as capture:
     ...     with trace.get_tracer("demo").start_as_current_span("work"):
     ...         pass

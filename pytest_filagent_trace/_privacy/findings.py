@@ -24,7 +24,7 @@ class Finding:
     ``str``: only ``masked`` is ever printed.
 
     Example:
-        >>> from pytest_filagent_trace._privacy import find_pii
+        >>> from pytest_filagent_trace import find_pii
         >>> finding = find_pii({"contact": "jane.doe@example.com"})[0]
         >>> str(finding)
         "$.contact: email 'ja***@***.com'"
@@ -51,7 +51,8 @@ class Detector(Protocol):
     for every scalar value held under a key.
 
     Example:
-        >>> from pytest_filagent_trace._privacy import find_pii
+        >>> import re
+        >>> from pytest_filagent_trace import find_pii
         >>> class EmployeeId:
         ...     name = "employee_id"
         ...     def find(self, text):

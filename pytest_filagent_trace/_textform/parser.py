@@ -171,7 +171,7 @@ def parse_drafts(text: str) -> list[Draft | EllipsisType]:
     Raises :class:`TreeSyntaxError` pointing at the line and column of a mistake.
 
     Example:
-        >>> [draft.name for draft in parse_drafts("a\n└── b")]  # doctest: +SKIP
+        >>> [draft.name for draft in parse_drafts("a\\n└── b")]
         ['a']
     """
     raw_lines = [line.rstrip("\r") for line in text.split("\n")]
