@@ -35,8 +35,8 @@ from pytest_filagent_trace._spans.tree import (
     SpanTree,
     link_trees,
     matches_name,
-    node_from_span,
     node_matches,
+    nodes_from_spans,
 )
 
 if TYPE_CHECKING:
@@ -261,7 +261,7 @@ class TraceCapture:
             raw = list(self._raw)
             key = (self._generation, len(raw))
             if key != self._cache_key:
-                nodes = [node_from_span(span) for span in raw]
+                nodes = nodes_from_spans(raw)
                 self._trees = link_trees(nodes)
                 self._nodes = nodes
                 self._cache_key = key

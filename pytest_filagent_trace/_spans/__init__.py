@@ -18,6 +18,7 @@ from pytest_filagent_trace._spans.tree import (
     matches_name,
     node_from_span,
     node_matches,
+    nodes_from_spans,
 )
 from pytest_filagent_trace._spans.values import (
     MISSING,
@@ -35,6 +36,7 @@ __all__ = [
     "matches_name",
     "node_from_span",
     "node_matches",
+    "nodes_from_spans",
     "roots_of",
     "spans_of",
     "topmost",

@@ -15,12 +15,21 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import ReadableSpan
+
+from pytest_filagent_trace._spans.convert import (
+    SharedResources,
+    convert_span,
+    node_from_span,
+    nodes_from_spans,
+)
+from pytest_filagent_trace._spans.node import PATH_SEPARATOR, SpanEvent, SpanNode
+from pytest_filagent_trace._spans.values import typed_equal
 
 __all__ = [
     "PATH_SEPARATOR",
@@ -32,103 +41,8 @@ __all__ = [
     "matches_name",
     "node_from_span",
     "node_matches",
+    "nodes_from_spans",
 ]
-
-PATH_SEPARATOR = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
-"""Separator between span names in :meth:`SpanNode.path`."""
-
-
-@dataclass(frozen=True)
-class SpanEvent:
-    """One event recorded on a span, e.g. the ``exception`` event of a failed span."""
-
-    name: str
-    attributes: dict[str, Any]
-    timestamp: int
-
-
-@dataclass(eq=False)
-class SpanNode:
-    """One finished span, with links to its parent and children in the captured tree.
-
-    Nodes compare by identity: two spans with equal fields are still two spans.
-
-    Example:
-        >>> node = tree.roots[0]  # doctest: +SKIP
-        >>> node.name, node.kind, node.children[0].name  # doctest: +SKIP
-        ('POST /chat', 'SERVER', 'agent.route')
-    """
-
-    name: str
-    kind: str
-    status: str
-    status_description: str | None
-    attributes: dict[str, Any]
-    events: list[SpanEvent]
-    trace_id: str
-    span_id: str
-    parent_span_id: str | None
-    start_time: int
-    end_time: int
-    resource: dict[str, Any] = field(default_factory=dict)
-    scope: str = ""
-    children: list[SpanNode] = field(default_factory=list)
-    parent: SpanNode | None = None
-    orphan: bool = False
-
-    @property
-    def duration_ns(self) -> int:
-        """Time between start and end, in nanoseconds."""
-        return self.end_time - self.start_time
-
-    @property
-    def is_root(self) -> bool:
-        """True for a span with no parent span at all (not for an orphan)."""
-        return self.parent_span_id is None
-
-    def path(self) -> str:
-        """Names from the root of this node's tree down to this node.
-
-        Example:
-            >>> node.path()  # doctest: +SKIP
-            'POST /chat › agent.run_with_htn › tool.execute.calculator'
-        """
-        names: list[str] = []
-        node: SpanNode | None = self
-        while node is not None:
-            names.append(node.name)
-            node = node.parent
-        return PATH_SEPARATOR.join(reversed(names))
-
-    def walk(self) -> Iterator[SpanNode]:
-        """This node and every descendant, depth first, parents before children.
-
-        Example:
-            >>> [n.name for n in root.walk()]  # doctest: +SKIP
-            ['POST /chat', 'agent.route', 'agent.run_simple']
-        """
-        stack = [self]
-        while stack:
-            node = stack.pop()
-            yield node
-            stack.extend(reversed(node.children))
-
-    def ancestors(self) -> Iterator[SpanNode]:
-        """The parent, its parent, and so on up to the root."""
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
-
-    def __repr__(self) -> str:
-        # Children and parent are left out on purpose: a full recursive repr would flood
-        # pytest's assertion introspection with the whole tree.
-        extra = "" if self.kind == "INTERNAL" else f" [{self.kind.lower()}]"
-        if self.status != "UNSET":
-            extra += f" [{self.status.lower()}]"
-        if self.orphan:
-            extra += " (orphan)"
-        return f"<SpanNode {self.path()!r}{extra} span_id={self.span_id}>"
 
 
 @dataclass
@@ -174,8 +88,9 @@ class SpanTree:
         """Spans whose name matches ``name`` (exact, glob or compiled regex) and attributes.
 
         Attribute names holding dots go in ``attributes={...}``; plain names may also be
-        passed as keywords. A value matches by equality, by a compiled regex searched in
-        the string value, or by a callable returning true.
+        passed as keywords. A value matches by typed equality (``True`` is not ``1``, ``1``
+        is not ``1.0``, as in patterns and selectors), by a compiled regex searched in the
+        string value, or by a callable returning true.
 
         Example:
             >>> nodes = tree.find("tool.*", attributes={"tool.execution.success": False})
@@ -216,9 +131,9 @@ def _value_matches(actual: Any, expected: Any) -> bool:
         return isinstance(actual, str) and expected.search(actual) is not None
     if callable(expected) and not isinstance(expected, type):
         return bool(expected(actual))
-    if isinstance(expected, list):
-        expected = tuple(expected)
-    return bool(expected == actual)
+    # The one value rule of the plugin: True is not 1 and 1 is not 1.0, as in patterns
+    # and selectors.
+    return typed_equal(actual, expected)
 
 
 def node_matches(
@@ -231,56 +146,6 @@ def node_matches(
         if key not in node.attributes or not _value_matches(node.attributes[key], expected):
             return False
     return True
-
-
-def _plain(value: Any) -> Any:
-    # The SDK keeps sequence attributes as tuples already, but exporters and users may
-    # hand us lists; tuples keep nodes comparable and hashable values stable.
-    if isinstance(value, (list, tuple)):
-        return tuple(value)
-    return value
-
-
-def _plain_mapping(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
-    if not attributes:
-        return {}
-    return {key: _plain(value) for key, value in attributes.items()}
-
-
-def node_from_span(span: ReadableSpan) -> SpanNode:
-    """Convert one finished OpenTelemetry SDK span into a detached :class:`SpanNode`.
-
-    Example:
-        >>> node = node_from_span(exporter.get_finished_spans()[0])  # doctest: +SKIP
-        >>> node.kind, node.status  # doctest: +SKIP
-        ('SERVER', 'UNSET')
-    """
-    context = span.context
-    parent = span.parent
-    status = span.status
-    scope = span.instrumentation_scope
-    return SpanNode(
-        name=span.name,
-        kind=span.kind.name,
-        status=status.status_code.name,
-        status_description=status.description or None,
-        attributes=_plain_mapping(span.attributes),
-        events=[
-            SpanEvent(
-                name=event.name,
-                attributes=_plain_mapping(event.attributes),
-                timestamp=event.timestamp,
-            )
-            for event in span.events
-        ],
-        trace_id=format(context.trace_id, "032x") if context is not None else "0" * 32,
-        span_id=format(context.span_id, "016x") if context is not None else "0" * 16,
-        parent_span_id=format(parent.span_id, "016x") if parent is not None else None,
-        start_time=span.start_time or 0,
-        end_time=span.end_time or span.start_time or 0,
-        resource=_plain_mapping(span.resource.attributes),
-        scope=scope.name if scope is not None else "",
-    )
 
 
 def _detached(node: SpanNode) -> SpanNode:
@@ -300,8 +165,10 @@ def build_trees(spans: Iterable[ReadableSpan | SpanNode]) -> list[SpanTree]:
         >>> [tree.trace_id for tree in trees]  # doctest: +SKIP
         ['4bf92f3577b34da6a3ce929d0e0e4736']
     """
+    resources = SharedResources()
     nodes = [
-        _detached(span) if isinstance(span, SpanNode) else node_from_span(span) for span in spans
+        _detached(span) if isinstance(span, SpanNode) else convert_span(span, resources)
+        for span in spans
     ]
     return link_trees(nodes)
 
