@@ -83,9 +83,12 @@ def _pattern(draft: Draft, built: dict[int, SpanPattern]) -> SpanPattern:
 
 
 def _expected_value(value: Any) -> Any:
-    """The matcher a draft value stands for: ``...`` and ``"text"...`` become matchers."""
+    """The matcher a draft value stands for: ``...`` and ``"text"...`` become matchers,
+    inside sequences too."""
     if value is DRAFT_ANY:
         return ANY
     if isinstance(value, DraftPrefix):
         return starts_with(value.text)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_expected_value(item) for item in value)
     return value
