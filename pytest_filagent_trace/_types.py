@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, Union
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
 
-    from pytest_filagent_trace._spans.tree import SpanNode
+    from pytest_filagent_trace._spans import SpanNode
 
 __all__ = [
     "NamePattern",

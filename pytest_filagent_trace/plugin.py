@@ -277,7 +277,7 @@ def pytest_runtest_makereport(
 
 
 def _render_trees(capture: TraceCapture) -> str:
-    from pytest_filagent_trace._textform.render import render_tree
+    from pytest_filagent_trace._textform import render_tree
 
     if not len(capture):
         return ""

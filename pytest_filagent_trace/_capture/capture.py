@@ -30,7 +30,7 @@ from pytest_filagent_trace._capture.errors import (
     SpanWaitTimeoutError,
     TraceLookupError,
 )
-from pytest_filagent_trace._spans.tree import (
+from pytest_filagent_trace._spans import (
     SpanNode,
     SpanTree,
     link_trees,
@@ -40,8 +40,8 @@ from pytest_filagent_trace._spans.tree import (
 )
 
 if TYPE_CHECKING:
-    from pytest_filagent_trace._logs.logs import LogCapture
-    from pytest_filagent_trace._select.selectors import Selector
+    from pytest_filagent_trace._logs import LogCapture
+    from pytest_filagent_trace._select import Selector
     from pytest_filagent_trace._types import NamePattern, WaitCondition
 
 
@@ -186,7 +186,7 @@ class TraceCapture:
             [<SpanNode 'POST /chat › agent.run_simple › tool.execute.calculator' ...>]
         """
         __tracebackhide__ = True
-        from pytest_filagent_trace._select.selectors import select
+        from pytest_filagent_trace._select import select
 
         return select(self, selector)
 

@@ -55,7 +55,7 @@ def capture_spans(
     with ExitStack() as stack:
         log_capture = None
         if logs:
-            from pytest_filagent_trace._logs.logs import capture_logs
+            from pytest_filagent_trace._logs import capture_logs
 
             log_capture = stack.enter_context(capture_logs())
         capture = TraceCapture(sources=attachments.describe, logs=log_capture)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pytest_filagent_trace._spans.tree import SpanNode, SpanTree, build_trees
+from pytest_filagent_trace._spans.node import SpanNode
+from pytest_filagent_trace._spans.tree import SpanTree, build_trees
 
 __all__ = ["roots_of", "spans_of", "topmost", "trace_groups"]
 

@@ -22,27 +22,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import ReadableSpan
 
-from pytest_filagent_trace._spans.convert import (
-    SharedResources,
-    convert_span,
-    node_from_span,
-    nodes_from_spans,
-)
-from pytest_filagent_trace._spans.node import PATH_SEPARATOR, SpanEvent, SpanNode
+from pytest_filagent_trace._spans.convert import SharedResources, convert_span
+from pytest_filagent_trace._spans.node import SpanNode
 from pytest_filagent_trace._spans.values import typed_equal
 
-__all__ = [
-    "PATH_SEPARATOR",
-    "SpanEvent",
-    "SpanNode",
-    "SpanTree",
-    "build_trees",
-    "link_trees",
-    "matches_name",
-    "node_from_span",
-    "node_matches",
-    "nodes_from_spans",
-]
+__all__ = ["SpanTree", "build_trees", "link_trees", "matches_name", "node_matches"]
 
 
 @dataclass

@@ -5,23 +5,26 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    pass
-
-
-# --------------------------------------------------------------------------- parsing
 from pytest_filagent_trace._textform.drafts import DRAFT_ANY, DraftPrefix, TreeSyntaxError
 from pytest_filagent_trace._textform.values import (
     _BARE_KEY,
     _NAME_END,
-    _NUMBER,
-    _SIMPLE_ATTRIBUTE,
-    _SPACES,
-    _STRINGS,
     _WORD,
+)
+
+_NUMBER = re.compile(r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
+_SPACES = re.compile(r"[ \t]*")
+_STRINGS = {
+    '"': re.compile(r'"((?:[^"\\\n]|\\.)*)"'),
+    "'": re.compile(r"'((?:[^'\\\n]|\\.)*)'"),
+}
+_SIMPLE_ATTRIBUTE = re.compile(
+    r'[ \t]*([^\s=,{}()\[\]<>"\'#]+)[ \t]*=[ \t]*'
+    r'(?:"((?:[^"\\\n]|\\.)*)"|(-?\d+)(?![\d.eE])|(True|False)\b)'
 )
 
 

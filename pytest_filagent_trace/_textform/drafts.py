@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    pass
-
-
-# --------------------------------------------------------------------------- parsing
+from typing import Any
 
 
 class TreeSyntaxError(ValueError):

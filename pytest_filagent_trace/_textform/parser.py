@@ -9,24 +9,21 @@ Example:
 
 from __future__ import annotations
 
+import re
 from types import EllipsisType
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
-
-
-# --------------------------------------------------------------------------- parsing
 from pytest_filagent_trace._textform.cursor import LineCursor
 from pytest_filagent_trace._textform.drafts import Draft, TreeSyntaxError
 from pytest_filagent_trace._textform.values import (
-    _CONNECTOR,
-    _DURATION,
-    _TREE_PREFIX,
     _WORD,
     KINDS,
     STATUSES,
 )
+
+_DURATION = re.compile(r"\(\s*\d+(?:\.\d+)?\s*(?:ns|µs|us|ms|s)\s*\)")
+_CONNECTOR = re.compile(r"(?:[├└]─+|[|`+]-+)(?: |$)")
+# Vertical lines and indentation before a connector; "|-" starts an ASCII connector.
+_TREE_PREFIX = re.compile(r"(?:[ \t│]|\|(?!-))*")
 
 
 def _marker(word: str, description: str | None, draft: Draft, cursor: LineCursor, at: int) -> None:

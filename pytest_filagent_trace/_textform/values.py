@@ -9,35 +9,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    pass
-
+from typing import Any
 
 KINDS = ("INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER")
 STATUSES = ("UNSET", "OK", "ERROR")
 
-_Span = TypeVar("_Span")
-_MID, _LAST, _PIPE, _BLANK = "├── ", "└── ", "│   ", "    "
 # A bare span name ends where a space is followed by the start of the next part.
 _NAME_END = re.compile(r" (?=[\[{<(#])")
 _BARE_KEY = re.compile(r"[^\s=,{}()\[\]<>\"'#]+")
-_NUMBER = re.compile(r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
 _WORD = re.compile(r"-?[A-Za-z_]+")
-_DURATION = re.compile(r"\(\s*\d+(?:\.\d+)?\s*(?:ns|µs|us|ms|s)\s*\)")
-_CONNECTOR = re.compile(r"(?:[├└]─+|[|`+]-+)(?: |$)")
-# Vertical lines and indentation before a connector; "|-" starts an ASCII connector.
-_TREE_PREFIX = re.compile(r"(?:[ \t│]|\|(?!-))*")
-_SPACES = re.compile(r"[ \t]*")
-_STRINGS = {
-    '"': re.compile(r'"((?:[^"\\\n]|\\.)*)"'),
-    "'": re.compile(r"'((?:[^'\\\n]|\\.)*)'"),
-}
-_SIMPLE_ATTRIBUTE = re.compile(
-    r'[ \t]*([^\s=,{}()\[\]<>"\'#]+)[ \t]*=[ \t]*'
-    r'(?:"((?:[^"\\\n]|\\.)*)"|(-?\d+)(?![\d.eE])|(True|False)\b)'
-)
 
 
 # --------------------------------------------------------------------------- values

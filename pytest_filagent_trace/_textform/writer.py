@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from pytest_filagent_trace._spans import SpanNode
@@ -17,16 +17,14 @@ if TYPE_CHECKING:
 
 from pytest_filagent_trace._textform.values import (
     _BARE_KEY,
-    _BLANK,
-    _LAST,
-    _MID,
     _NAME_END,
-    _PIPE,
     _shortened,
-    _Span,
     format_value,
     quote,
 )
+
+_Span = TypeVar("_Span")
+_MID, _LAST, _PIPE, _BLANK = "├── ", "└── ", "│   ", "    "
 
 # --------------------------------------------------------------------------- rendering
 
