@@ -1,0 +1,60 @@
+"""The ``trace_capture`` and ``trace_capture_provider`` fixtures.
+
+Example:
+    >>> def test_route(trace_capture, client):  # doctest: +SKIP
+    ...     client.post("/chat", json={"message": "2+2"})
+    ...     assert trace_capture.get("agent.route").attributes["route.mode"] == "simple"
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from pytest_filagent_trace._capture import ProviderConfigError, TraceCapture
+from pytest_filagent_trace._pytest.run import CAPTURE, RUN
+
+if TYPE_CHECKING:
+    from pytest_filagent_trace._types import SupportsSpanProcessors
+
+
+@pytest.fixture(scope="session")
+def trace_capture_provider(pytestconfig: pytest.Config) -> SupportsSpanProcessors | None:
+    """The tracer provider a program builds itself and injects, to capture its spans.
+
+    Defaults to the provider named by the ``trace_capture_provider`` ini option, or
+    ``None`` when spans go through the global provider. Override it when the program
+    builds its provider in test code:
+
+    Example:
+        >>> @pytest.fixture(scope="session")  # doctest: +SKIP
+        ... def trace_capture_provider():
+        ...     return my_app.telemetry.tracer_provider
+    """
+    try:
+        return pytestconfig.stash[RUN].configured_provider()
+    except ProviderConfigError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture
+def trace_capture(
+    request: pytest.FixtureRequest, trace_capture_provider: SupportsSpanProcessors | None
+) -> TraceCapture:
+    """The spans that ended during this test, with trees, lookups and waits.
+
+    Spans come from the global tracer provider (an SDK one is installed if the program
+    set none) and from the provider ``trace_capture_provider`` returns. The log records
+    of the test are in ``trace_capture.logs``.
+
+    Example:
+        >>> def test_route(trace_capture, client):  # doctest: +SKIP
+        ...     client.post("/chat", json={"message": "2+2"})
+        ...     assert trace_capture.get("agent.route").attributes["route.mode"] == "simple"
+    """
+    run = request.config.stash[RUN]
+    if trace_capture_provider is not None:
+        run.attachments.attach(trace_capture_provider, "the trace_capture_provider fixture")
+    node: pytest.Item = request.node
+    return node.stash[CAPTURE]

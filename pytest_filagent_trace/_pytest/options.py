@@ -1,0 +1,86 @@
+"""The plugin's command-line and ini options, read once into the session's :class:`Run`.
+
+Example:
+    >>> def pytest_addoption(parser):  # doctest: +SKIP
+    ...     add_options(parser)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+import pytest
+
+from pytest_filagent_trace._pytest.run import Run
+from pytest_filagent_trace._pytest.snapshot import add_snapshot_options
+
+if TYPE_CHECKING:
+    from pytest_filagent_trace._types import TreeMode
+
+TREE_MODES = ("failed", "all", "none")
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """Register ``--trace-tree``, ``--trace-strict`` and the ini options."""
+    group = parser.getgroup("filagent-trace", "OpenTelemetry trace capture")
+    group.addoption(
+        "--trace-tree",
+        nargs="?",
+        const="failed",
+        default=None,
+        metavar="failed|all|none",
+        dest="trace_tree",
+        help="print the span trees each test captured: of failed tests (the default when "
+        "given without a value), of all tests, or none. Default: the trace_tree ini value.",
+    )
+    group.addoption(
+        "--trace-strict",
+        action="store_true",
+        default=None,
+        dest="trace_strict",
+        help="fail a test that leaves spans open when it finishes, instead of warning.",
+    )
+    parser.addini(
+        "trace_tree",
+        "which tests' captured span trees to print: failed, all or none (default: none).",
+        default="none",
+    )
+    parser.addini(
+        "trace_strict",
+        "fail tests that leave spans open instead of warning (default: false).",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
+        "trace_capture_provider",
+        "'module:callable' returning the TracerProvider the program under test builds "
+        "itself (when it does not set the global provider).",
+        default="",
+    )
+    add_snapshot_options(parser)
+
+
+def expand_bare_trace_tree(args: list[str]) -> None:
+    """``pytest --trace-tree tests/`` must not read "tests/" as the mode.
+
+    A bare flag followed by anything but a mode means the default mode.
+    """
+    for index, arg in enumerate(args):
+        if arg == "--trace-tree" and (index + 1 == len(args) or args[index + 1] not in TREE_MODES):
+            args[index] = "--trace-tree=failed"
+
+
+def run_from_config(config: pytest.Config) -> Run:
+    """The session's :class:`Run`; raises ``pytest.UsageError`` naming a bad value's source."""
+    option = config.getoption("trace_tree")
+    mode = option if option is not None else str(config.getini("trace_tree")).strip()
+    if mode not in TREE_MODES:
+        source = "--trace-tree" if option is not None else f"trace_tree in {config.inipath}"
+        raise pytest.UsageError(f"{source}: expected one of failed, all, none; got {mode!r}")
+    strict_option = config.getoption("trace_strict")
+    return Run(
+        tree_mode=cast("TreeMode", mode),
+        strict=bool(strict_option) if strict_option is not None else config.getini("trace_strict"),
+        provider_spec=str(config.getini("trace_capture_provider")).strip(),
+        provider_where=f"trace_capture_provider (ini option in {config.inipath or 'no file'})",
+    )

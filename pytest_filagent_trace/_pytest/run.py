@@ -1,0 +1,66 @@
+"""What the plugin keeps for one pytest session, and the stash keys of its per-test state.
+
+Example:
+    >>> run = config.stash[RUN]  # doctest: +SKIP
+    >>> run.tree_mode
+    'failed'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pytest
+
+from pytest_filagent_trace._capture import (
+    CaptureProcessor,
+    ProviderAttachments,
+    ProviderConfigError,
+    TraceCapture,
+    load_provider,
+)
+
+if TYPE_CHECKING:
+    from pytest_filagent_trace._logs import LogCapture
+    from pytest_filagent_trace._types import SupportsSpanProcessors, TreeMode
+
+
+@dataclass
+class Run:
+    """The session's options and its capture processor (one per xdist worker)."""
+
+    tree_mode: TreeMode
+    strict: bool
+    provider_spec: str
+    provider_where: str
+    attachments: ProviderAttachments = field(
+        default_factory=lambda: ProviderAttachments(CaptureProcessor())
+    )
+    provider: SupportsSpanProcessors | None = None
+    provider_error: ProviderConfigError | None = None
+    provider_loaded: bool = False
+    logs_installed: bool = False
+
+    def configured_provider(self) -> SupportsSpanProcessors | None:
+        """The provider ``trace_capture_provider`` names, loaded on first use, or None.
+
+        Loaded at the first test rather than at start-up: the module often lives next to
+        the tests and is only importable once collection has set ``sys.path`` up.
+        """
+        if not self.provider_loaded:
+            self.provider_loaded = True
+            if self.provider_spec:
+                try:
+                    self.provider = load_provider(self.provider_spec, where=self.provider_where)
+                except ProviderConfigError as error:
+                    self.provider_error = error
+        if self.provider_error is not None:
+            raise self.provider_error
+        return self.provider
+
+
+RUN = pytest.StashKey[Run]()
+CAPTURE = pytest.StashKey[TraceCapture]()
+TREES_SHOWN = pytest.StashKey[bool]()
+LOGS: pytest.StashKey[LogCapture] = pytest.StashKey()
