@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from pytest_filagent_trace._capture import ProviderConfigError, TraceCapture
 from pytest_filagent_trace._pytest.assertrepr import assertrepr_compare
+from pytest_filagent_trace._pytest.capturing import asks, close_test, open_test, release_test
 from pytest_filagent_trace._pytest.fixtures import trace_capture, trace_capture_provider
 from pytest_filagent_trace._pytest.options import (
     add_options,
@@ -25,9 +25,10 @@ from pytest_filagent_trace._pytest.reporting import (
     PassedTrees,
     SnapshotKeeper,
     annotate_report,
+    report_leaked_traces,
     report_leaks,
 )
-from pytest_filagent_trace._pytest.run import CAPTURE, LOGS, RUN
+from pytest_filagent_trace._pytest.run import CAPTURE, RUN
 from pytest_filagent_trace._pytest.snapshot import (
     options_from_config,
     trace_snapshot,
@@ -75,42 +76,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     run = item.config.stash[RUN]
-    log_capture = None
-    if "trace_capture" in getattr(item, "fixturenames", ()):
-        # Logs are recorded only for tests that can read them: the hooks they need sit on
-        # the root logger and structlog, which other tests should not pay for.
-        from pytest_filagent_trace._logs import LogCapture
-
-        log_capture = LogCapture()
-        log_capture.start()
-        item.stash[LOGS] = log_capture
-        run.logs_installed = True
-    capture = TraceCapture(sources=run.attachments.describe, logs=log_capture)
-    item.stash[CAPTURE] = capture
-    run.attachments.processor.open_test(item.nodeid, capture)
-    # A bad provider option fails the test after the other plugins' setup ran, so their
-    # teardown finds what it expects.
-    error: ProviderConfigError | None = None
-    try:
-        provider = run.configured_provider()
-    except ProviderConfigError as raised:
-        error, provider = raised, None
-    if provider is not None:
-        run.attachments.attach(provider, run.provider_where)
-    run.attachments.attach_global(install=False)
+    if not asks(item, run):
+        return (yield)
+    error = open_test(item, run)
     result = yield
     if error is not None:
         pytest.fail(str(error), pytrace=False)
     return result
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    # Installing a global provider waits until the fixtures ran, so a program that sets
-    # its own provider in a fixture keeps it.
-    attachments = item.config.stash[RUN].attachments
-    attachments.attach_global(install=not attachments.any_attached)
-    return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -118,22 +90,22 @@ def pytest_fixture_setup(
     fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
 ) -> Generator[None, object, object]:
     # Spans of session, module or class fixtures belong to no single test.
-    if fixturedef.scope == "function" or RUN not in request.config.stash:
+    run = request.config.stash.get(RUN, None)
+    if fixturedef.scope == "function" or run is None or run.attachments.processor.current is None:
         return (yield)
-    with request.config.stash[RUN].attachments.processor.paused():
+    with run.attachments.processor.paused():
         return (yield)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     run = item.config.stash[RUN]
+    if CAPTURE not in item.stash:
+        return (yield)
     try:
         result = yield
     finally:
-        leaks = run.attachments.processor.close_test()
-        log_capture = item.stash.get(LOGS, None)
-        if log_capture is not None:
-            log_capture.stop()
+        leaks = close_test(item, run)
     if leaks:
         report_leaks(item, leaks, strict=run.strict)
     return result
@@ -145,4 +117,12 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     annotate_report(item, report)
+    if report.when == "teardown":
+        release_test(item)
     return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    run = terminalreporter.config.stash.get(RUN, None)
+    if run is not None:
+        report_leaked_traces(terminalreporter, run.attachments.processor.leaked_traces)

@@ -1,8 +1,11 @@
 """Capturing spans in memory: the capture, its processor, provider attachment.
 
-``capture.py`` holds :class:`TraceCapture`, the object tests read; ``processor.py`` the
-span processor that routes finished spans to the open capture; ``providers.py`` attaching it
-to the program's providers; ``context.py`` ``capture_spans()``; ``errors.py`` what can go wrong.
+``capture.py`` holds :class:`TraceCapture`, the object tests read (``waiting.py`` its waits);
+``processor.py`` the span processor that routes finished spans to the open capture and sets
+leaked traces aside; ``providers.py`` attaching it to the program's providers;
+``otel_globals.py`` lending a global provider while the program set none (the one module
+that uses OpenTelemetry's private names); ``context.py`` ``capture_spans()``; ``errors.py``
+what can go wrong.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from pytest_filagent_trace._capture.capture import TraceCapture
 from pytest_filagent_trace._capture.context import capture_spans
 from pytest_filagent_trace._capture.errors import (
     LeakedSpan,
+    LeakedTrace,
     LogsNotCapturedError,
     ProviderConfigError,
     SpanLeakWarning,
@@ -19,11 +23,13 @@ from pytest_filagent_trace._capture.errors import (
     TraceLookupError,
 )
 from pytest_filagent_trace._capture.processor import CaptureProcessor
-from pytest_filagent_trace._capture.providers import ProviderAttachments, load_provider
+from pytest_filagent_trace._capture.providers import GlobalUse, ProviderAttachments, load_provider
 
 __all__ = [
     "CaptureProcessor",
+    "GlobalUse",
     "LeakedSpan",
+    "LeakedTrace",
     "LogsNotCapturedError",
     "ProviderAttachments",
     "ProviderConfigError",

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 import time
@@ -30,11 +31,16 @@ from pytest_filagent_trace._capture.errors import (
     SpanWaitTimeoutError,
     TraceLookupError,
 )
+from pytest_filagent_trace._capture.waiting import (
+    POLL_SECONDS,
+    describe_name,
+    refuse_on_event_loop,
+    wait_check,
+)
 from pytest_filagent_trace._spans import (
     SpanNode,
     SpanTree,
     link_trees,
-    matches_name,
     node_matches,
     nodes_from_spans,
 )
@@ -46,7 +52,6 @@ if TYPE_CHECKING:
 
 
 _HEX_TRACE_ID = re.compile(r"(?:0x)?([0-9a-fA-F]{32})")
-_POLL_SECONDS = 0.005
 _LISTED = 20  # spans named in an error message before the list is cut
 
 
@@ -65,6 +70,7 @@ class TraceCapture:
         self, *, sources: Callable[[], str] | None = None, logs: LogCapture | None = None
     ) -> None:
         self._raw: list[ReadableSpan] = []
+        self._order: dict[int, int] = {}  # span id -> creation order, noted by the processor
         self._sources = sources
         self._logs = logs
         self._cache_key: tuple[int, int] | None = None
@@ -170,7 +176,7 @@ class TraceCapture:
         if len(found) == 1:
             return found[0]
         wanted = {**(attributes or {}), **attribute_kwargs}
-        what = f"span {_describe_name(name)}" + (f" with {wanted!r}" if wanted else "")
+        what = f"span {describe_name(name)}" + (f" with {wanted!r}" if wanted else "")
         if found:
             listed = "\n".join(f"  {node.path()}" for node in found[:_LISTED])
             raise TraceLookupError(f"expected one {what}, found {len(found)}:\n{listed}")
@@ -191,27 +197,52 @@ class TraceCapture:
         return select(self, selector)
 
     def wait_for(self, condition: WaitCondition, timeout: float = 5.0) -> list[SpanNode]:
-        """Wait until spans ended by other threads or tasks arrive; return the ones waited for.
+        """Wait until spans ended by other threads arrive; return the ones waited for.
 
         ``condition`` is a count (at least that many spans in total), a name pattern (a
         span with that name) or a predicate on a :class:`SpanNode`. Raises
-        :class:`SpanWaitTimeoutError` saying what was awaited and what arrived.
+        :class:`SpanWaitTimeoutError` saying what was awaited and what arrived. On a
+        thread that runs an event loop it raises ``RuntimeError`` at once: there, use
+        :meth:`wait_for_async`.
 
         Example:
             >>> worker.submit(job)  # doctest: +SKIP
             >>> [done] = capture.wait_for("job.finished", timeout=2.0)  # doctest: +SKIP
         """
         __tracebackhide__ = True
-        check, what = _wait_check(condition)
+        refuse_on_event_loop()
+        check, what = wait_check(condition)
         deadline = time.monotonic() + timeout
         while True:
             nodes = self._refresh()[0]
             found = check(nodes)
-            if found:
-                return found
-            if time.monotonic() >= deadline:
+            if found or time.monotonic() >= deadline:
                 break
-            time.sleep(_POLL_SECONDS)
+            time.sleep(POLL_SECONDS)
+        return found or self._timed_out(timeout, what, nodes)
+
+    async def wait_for_async(
+        self, condition: WaitCondition, timeout: float = 5.0
+    ) -> list[SpanNode]:
+        """:meth:`wait_for` for async tests: awaits, so the loop's own tasks keep running.
+
+        Example:
+            >>> task = asyncio.create_task(handle(request))  # doctest: +SKIP
+            >>> [done] = await capture.wait_for_async("handle", timeout=2.0)  # doctest: +SKIP
+        """
+        __tracebackhide__ = True
+        check, what = wait_check(condition)
+        deadline = time.monotonic() + timeout
+        while True:
+            nodes = self._refresh()[0]
+            found = check(nodes)
+            if found or time.monotonic() >= deadline:
+                break
+            await asyncio.sleep(POLL_SECONDS)
+        return found or self._timed_out(timeout, what, nodes)
+
+    def _timed_out(self, timeout: float, what: str, nodes: list[SpanNode]) -> list[SpanNode]:
+        __tracebackhide__ = True
         raise SpanWaitTimeoutError(
             f"waited {timeout:g} s for {what}; {len(nodes)} span(s) arrived"
             + (":\n" + _list_nodes(nodes) if nodes else f". {self._source_note()}")
@@ -221,6 +252,19 @@ class TraceCapture:
         """Forget every span captured so far (e.g. those of a warm-up request)."""
         with self._lock:
             self._raw.clear()
+            self._generation += 1
+
+    def release(self) -> None:
+        """Drop every span and tree, for good: the plugin calls it once a test's report is done.
+
+        What a test kept of the capture (nodes, trees) stays usable; the capture is empty.
+        """
+        with self._lock:
+            self._raw = []
+            self._order = {}
+            self._nodes = []
+            self._trees = []
+            self._cache_key = None
             self._generation += 1
 
     @property
@@ -262,7 +306,7 @@ class TraceCapture:
             key = (self._generation, len(raw))
             if key != self._cache_key:
                 nodes = nodes_from_spans(raw)
-                self._trees = link_trees(nodes)
+                self._trees = link_trees(nodes, self._order)
                 self._nodes = nodes
                 self._cache_key = key
             return self._nodes, self._trees
@@ -278,10 +322,6 @@ class TraceCapture:
         if not nodes:
             return self._nothing()
         return "Captured spans:\n" + _list_nodes(nodes)
-
-
-def _describe_name(name: NamePattern) -> str:
-    return f"matching /{name.pattern}/" if isinstance(name, re.Pattern) else repr(name)
 
 
 def _list_nodes(nodes: list[SpanNode]) -> str:
@@ -306,25 +346,3 @@ def _normalize_trace_id(trace_id: str | int) -> str:
     if match is None:
         raise ValueError(f"trace_id must be 32 hexadecimal digits, got {trace_id!r}")
     return match.group(1).lower()
-
-
-def _wait_check(
-    condition: WaitCondition,
-) -> tuple[Callable[[list[SpanNode]], list[SpanNode]], str]:
-    if isinstance(condition, bool):
-        raise TypeError("wait_for() takes a span count, a name pattern or a predicate, not a bool")
-    if isinstance(condition, int):
-        count = condition
-        return (lambda nodes: nodes if len(nodes) >= count else []), f"{count} span(s)"
-    if isinstance(condition, (str, re.Pattern)):
-        pattern = condition
-        return (
-            lambda nodes: [node for node in nodes if matches_name(node.name, pattern)],
-            f"a span named {_describe_name(pattern)}",
-        )
-    predicate = condition
-    label = getattr(predicate, "__qualname__", None) or repr(predicate)
-    return (
-        lambda nodes: [node for node in nodes if predicate(node)],
-        f"a span satisfying {label}",
-    )

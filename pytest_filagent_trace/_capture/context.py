@@ -33,8 +33,9 @@ def capture_spans(
 ) -> Iterator[TraceCapture]:
     """Capture the spans that end inside the block, without pytest.
 
-    With no ``provider``, spans come from the global provider (an SDK one is installed if
-    the program set none); otherwise from ``provider`` as well. Captures nest: an outer
+    With no ``provider``, spans come from the global provider (an SDK one is lent for the
+    block if the program set none, and the global is unset again after it); otherwise from
+    ``provider``. Captures nest: an outer
     block also receives the inner block's spans. With ``logs=True`` the log records
     emitted inside the block are captured too, as ``capture.logs``.
 
@@ -48,11 +49,11 @@ def capture_spans(
         'step'
     """
     attachments = _default()
-    if provider is None:
-        attachments.attach_global(install=True)
-    else:
-        attachments.attach(provider, "the provider given to capture_spans()")
     with ExitStack() as stack:
+        if provider is None:
+            stack.callback(attachments.use_global().release)
+        else:
+            attachments.attach(provider, "the provider given to capture_spans()")
         log_capture = None
         if logs:
             from pytest_filagent_trace._logs import capture_logs

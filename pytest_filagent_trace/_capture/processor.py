@@ -5,13 +5,14 @@ comes from switching its target, never from resetting OpenTelemetry's globals.""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
 
-from pytest_filagent_trace._capture.errors import LeakedSpan
+from pytest_filagent_trace._capture.errors import LeakedSpan, LeakedTrace
 
 if TYPE_CHECKING:
     from opentelemetry.context import Context
@@ -23,12 +24,13 @@ if TYPE_CHECKING:
 class CaptureProcessor(SpanProcessor):
     """Appends each finished span to the open :class:`TraceCapture`; notes leaked spans.
 
-    Added once to each provider, it stays for the whole run: opening a capture only
-    switches the list ``on_end`` appends to. Per span that costs a dict insert in
-    ``on_start`` and a pop when the span ends (the spans a test started and has not ended
-    are its leaks), and one list append in ``on_end``; spans are never kept alive past
-    their end by the bookkeeping. See ``bench/capture_overhead.py`` for the cost against
-    the bare SDK.
+    Added once to each provider, it stays for the whole run, inert while no capture is
+    open: opening one only switches the list ``on_end`` appends to. While a capture is
+    open, ``on_start`` notes each span's creation order (which breaks ties between
+    siblings that started at the same time) and the span until it ends, by span id: the
+    spans a test started and has not ended when it finishes are its leaks, and their
+    traces are set aside, so that nothing of them (not even children started later)
+    reaches a later test. See ``bench/capture_overhead.py`` for the cost per span.
 
     Example:
         >>> processor = CaptureProcessor()
@@ -39,35 +41,37 @@ class CaptureProcessor(SpanProcessor):
 
     def __init__(self) -> None:
         self._sink: list[ReadableSpan] | None = None
-        # Spans the open test started and that have not ended, by identity. on_start adds
-        # to _recording and _on_ending pops from _started: the same dict, except while
-        # paused, when nothing new is recorded but ends are still noted.
-        self._recording: dict[Span, None] | None = None
-        self._started: dict[Span, None] = {}
-        self._owner: str | None = None
-        self._leaked: dict[int, LeakedSpan] = {}
         self._capture: TraceCapture | None = None
+        self._order: dict[int, int] | None = None  # the open capture's creation order
+        self._open: dict[int, Span] = {}  # spans started in the window, until they end
+        self._owner: str | None = None
+        self._sequence = itertools.count()
+        self._leaked: dict[int, LeakedTrace] = {}  # by trace id
 
     # -- SpanProcessor -----------------------------------------------------------------------
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        """Remember spans started by the open test, to report those it leaves open."""
-        recording = self._recording
-        if recording is not None:
-            recording[span] = None
-
-    def _on_ending(self, span: Span) -> None:
-        # The SDK (1.35+) calls this with the live span just before on_end; forgetting the
-        # span here keeps it from living on until the test ends. Older SDKs never call
-        # it, and close_test then tells ended spans apart by their end_time.
-        started = self._started
-        if started:
-            started.pop(span, None)
+        """Note the creation order of a span started while a capture is open."""
+        order = self._order
+        if order is None:
+            return
+        context = span.get_span_context()
+        if self._leaked and context.trace_id in self._leaked:
+            return
+        order[context.span_id] = next(self._sequence)
+        self._open[context.span_id] = span
 
     def on_end(self, span: ReadableSpan) -> None:
-        """Append ``span`` to the open capture, unless an earlier test leaked it."""
-        if self._leaked and self._late(span):
+        """Append ``span`` to the open capture, unless its trace was leaked by an earlier test."""
+        context = span.context
+        if context is None:
             return
+        self._open.pop(context.span_id, None)
+        if self._leaked:
+            leaked = self._leaked.get(context.trace_id)
+            if leaked is not None:
+                leaked.ended_late(span.name, format(context.span_id, "016x"))
+                return
         sink = self._sink
         if sink is not None:
             sink.append(span)
@@ -89,77 +93,73 @@ class CaptureProcessor(SpanProcessor):
     @property
     def leaked(self) -> list[LeakedSpan]:
         """Leaked spans that have not ended yet."""
+        return [span for trace in self._leaked.values() for span in trace.still_open()]
+
+    @property
+    def leaked_traces(self) -> list[LeakedTrace]:
+        """Every trace a finished test left open, with the spans that ended after it."""
         return list(self._leaked.values())
 
     def open_test(self, test_id: str, capture: TraceCapture) -> None:
         """Start appending to ``capture`` and note the spans ``test_id`` starts."""
         self._owner = test_id
-        self._capture = capture
-        self._started = {}
-        self._recording = self._started
-        self._sink = capture._raw
-        self._route()
+        self._open = {}
+        self._switch(capture)
 
     def close_test(self) -> list[LeakedSpan]:
-        """Stop appending; return the spans the test started and left open."""
-        started, owner = self._started, self._owner or "<unknown test>"
-        self._recording = None
-        self._sink = None
-        self._capture = None
+        """Stop appending; return the spans the test started and left open.
+
+        Their traces are set aside: spans of them that end later go to the returned
+        leaks' :class:`LeakedTrace`, never to another test's capture.
+        """
+        open_spans, owner = self._open, self._owner or "<unknown test>"
+        self._switch(None)
         self._owner = None
-        self._started = {}
-        self._route()
+        self._open = {}
         leaks = []
-        for span in list(started):
-            if span.end_time is not None:
+        for span in open_spans.values():
+            if span.end_time is not None:  # ended through another provider's processor
                 continue
             context = span.get_span_context()
+            trace = self._leaked.get(context.trace_id)
+            if trace is None:
+                trace = self._leaked[context.trace_id] = LeakedTrace(
+                    test_id=owner, trace_id=format(context.trace_id, "032x")
+                )
             leak = LeakedSpan(
                 name=span.name,
                 test_id=owner,
-                trace_id=format(context.trace_id, "032x"),
+                trace_id=trace.trace_id,
                 span_id=format(context.span_id, "016x"),
             )
-            self._leaked[context.span_id] = leak
+            trace.add(leak)
             leaks.append(leak)
         return leaks
 
-    def _route(self) -> None:
-        # The common case, a capture open and no leaked span pending, gets on_end bound
-        # straight to the capture's list.append: no Python frame per span at all. Any
-        # other state falls back to the checking method of the class.
-        sink = self._sink
-        if sink is not None and not self._leaked:
-            self.on_end = sink.append  # type: ignore[method-assign,assignment]
-        else:
-            self.__dict__.pop("on_end", None)
-
-    def _late(self, span: ReadableSpan) -> bool:
-        context = span.context
-        return context is not None and self._leaked.pop(context.span_id, None) is not None
+    def _switch(self, capture: TraceCapture | None) -> None:
+        self._capture = capture
+        self._sink = capture._raw if capture is not None else None
+        self._order = capture._order if capture is not None else None
 
     @contextmanager
     def paused(self) -> Iterator[None]:
         """Neither capture nor own spans inside (e.g. while a session fixture is set up)."""
-        sink, recording, capture = self._sink, self._recording, self._capture
-        self._sink, self._recording, self._capture = None, None, None
-        self._route()
+        capture = self._capture
+        self._switch(None)
         try:
             yield
         finally:
-            self._sink, self._recording, self._capture = sink, recording, capture
-            self._route()
+            self._switch(capture)
 
     @contextmanager
     def capturing(self, capture: TraceCapture) -> Iterator[TraceCapture]:
         """Append to ``capture`` inside the block; an enclosing capture also gets the spans."""
-        outer_sink, outer_capture = self._sink, self._capture
-        self._sink, self._capture = capture._raw, capture
-        self._route()
+        outer = self._capture
+        self._switch(capture)
         try:
             yield capture
         finally:
-            self._sink, self._capture = outer_sink, outer_capture
-            self._route()
-            if outer_sink is not None:
-                outer_sink.extend(capture._raw)
+            self._switch(outer)
+            if outer is not None:
+                outer._raw.extend(capture._raw)
+                outer._order.update(capture._order)

@@ -8,13 +8,36 @@ import weakref
 from typing import TYPE_CHECKING, Any, cast
 
 from opentelemetry import trace as trace_api
-from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
 
 from pytest_filagent_trace._capture.errors import ProviderConfigError
+from pytest_filagent_trace._capture.otel_globals import (
+    FallbackInstall,
+    FallbackProvider,
+    fallback_provider,
+    install_fallback,
+    release_fallback,
+)
 from pytest_filagent_trace._capture.processor import CaptureProcessor
 
 if TYPE_CHECKING:
     from pytest_filagent_trace._types import SupportsSpanProcessors
+
+
+class GlobalUse:
+    """One capture's use of the global provider; :meth:`release` gives the slot back."""
+
+    def __init__(self, install: FallbackInstall | None) -> None:
+        self._install = install
+
+    @property
+    def lent(self) -> bool:
+        """True while the fallback provider is global for this capture."""
+        return self._install is not None
+
+    def release(self) -> None:
+        """Unset the global provider again if this capture lent it and the program set none."""
+        install, self._install = self._install, None
+        release_fallback(install)
 
 
 class ProviderAttachments:
@@ -33,13 +56,13 @@ class ProviderAttachments:
         self._origins: list[str] = []
         self._lock = threading.Lock()
 
-    @property
-    def any_attached(self) -> bool:
-        """True once the processor sits on at least one provider."""
-        return bool(self._origins)
-
-    def attach(self, provider: SupportsSpanProcessors, origin: str) -> bool:
+    def attach(
+        self, provider: SupportsSpanProcessors, origin: str, *, shown_as: str | None = None
+    ) -> bool:
         """Add the processor to ``provider`` unless already done; True when it was added.
+
+        ``origin`` (and ``shown_as``, the type name, by default the provider's) say in
+        "nothing captured" messages where spans come from.
 
         Raises ``TypeError`` naming ``origin`` when ``provider`` cannot take processors.
         """
@@ -57,32 +80,43 @@ class ProviderAttachments:
                 self._attached.add(provider)
             except TypeError:
                 self._attached_ids.add(id(provider))
-            self._origins.append(f"{origin} ({type(provider).__qualname__})")
+            self._origins.append(f"{origin} ({shown_as or type(provider).__qualname__})")
             return True
 
-    def attach_global(self, *, install: bool) -> bool:
-        """Attach to the global provider; with ``install``, set an SDK one if none was set.
+    def attach_global(self) -> bool:
+        """Attach to the global provider if the program set one; True when it was added.
 
-        A global provider is installed only while OpenTelemetry still holds its default
-        proxy, so a program that sets its own provider always keeps it.
+        Never sets a provider: that is :meth:`use_global`'s, for one capture at a time.
         """
         provider = trace_api.get_tracer_provider()
-        if isinstance(provider, trace_api.ProxyTracerProvider):
-            if not install:
-                return False
-            installed = SdkTracerProvider()
-            trace_api.set_tracer_provider(installed)
-            provider = trace_api.get_tracer_provider()
-            origin = (
-                "the global TracerProvider, installed by pytest_filagent_trace because the "
-                "program had set none"
-                if provider is installed
-                else "the global TracerProvider"
-            )
-            return self.attach(provider, origin)  # type: ignore[arg-type]
+        if isinstance(provider, (trace_api.ProxyTracerProvider, FallbackProvider)):
+            return False
         if not callable(getattr(provider, "add_span_processor", None)):
             return False
         return self.attach(provider, "the global TracerProvider")  # type: ignore[arg-type]
+
+    def use_global(self) -> GlobalUse:
+        """For one capture: attach to the program's global provider, or lend it one.
+
+        When the program set none, the fallback SDK provider is global until
+        :meth:`GlobalUse.release`, without taking the program's right to set its own (see
+        :mod:`pytest_filagent_trace._capture.otel_globals`); if the program sets one
+        meanwhile, the processor is attached to it at once.
+        """
+        self.attach_global()
+        install = install_fallback(self._program_set)
+        if install is not None:
+            self.attach(
+                fallback_provider(),
+                "the global TracerProvider, installed by pytest_filagent_trace because the "
+                "program had set none",
+                shown_as="TracerProvider",
+            )
+        return GlobalUse(install)
+
+    def _program_set(self, provider: object) -> None:
+        if callable(getattr(provider, "add_span_processor", None)):
+            self.attach(provider, "the global TracerProvider")  # type: ignore[arg-type]
 
     def describe(self) -> str:
         """Which providers spans are captured from, for "nothing captured" messages."""

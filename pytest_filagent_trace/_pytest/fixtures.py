@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_filagent_trace._capture import ProviderConfigError, TraceCapture
+from pytest_filagent_trace._pytest.capturing import injected_provider, open_test
 from pytest_filagent_trace._pytest.run import CAPTURE, RUN
 
 if TYPE_CHECKING:
@@ -44,8 +45,8 @@ def trace_capture(
 ) -> TraceCapture:
     """The spans that ended during this test, with trees, lookups and waits.
 
-    Spans come from the global tracer provider (an SDK one is installed if the program
-    set none) and from the provider ``trace_capture_provider`` returns. The log records
+    Spans come from the global tracer provider (an SDK one is lent for the test if the
+    program set none) and from the provider ``trace_capture_provider`` returns. The log records
     of the test are in ``trace_capture.logs``.
 
     Example:
@@ -54,7 +55,11 @@ def trace_capture(
         ...     assert trace_capture.get("agent.route").attributes["route.mode"] == "simple"
     """
     run = request.config.stash[RUN]
+    node: pytest.Item = request.node
+    if CAPTURE not in node.stash:
+        # Asked for with request.getfixturevalue(): the capture opens now.
+        open_test(node, run)
     if trace_capture_provider is not None:
         run.attachments.attach(trace_capture_provider, "the trace_capture_provider fixture")
-    node: pytest.Item = request.node
+        injected_provider(node)
     return node.stash[CAPTURE]

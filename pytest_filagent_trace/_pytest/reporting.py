@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from pytest_filagent_trace._capture import LeakedSpan, SpanLeakWarning
+from pytest_filagent_trace._capture import LeakedSpan, LeakedTrace, SpanLeakWarning
 from pytest_filagent_trace._pytest.run import CAPTURE, RUN, TREES_SHOWN
 
 if TYPE_CHECKING:
@@ -43,6 +43,21 @@ def report_leaks(item: pytest.Item, leaks: list[LeakedSpan], *, strict: bool) ->
             filename=str(item.config.rootpath / path),
             lineno=(lineno or 0) + 1,
         )
+
+
+def report_leaked_traces(
+    terminalreporter: pytest.TerminalReporter, traces: list[LeakedTrace]
+) -> None:
+    """Name, at the end of the run, the spans of leaked traces that ended after their test.
+
+    They were kept out of every later test's capture; this is where they are accounted for.
+    """
+    late = [trace for trace in traces if trace.late_count]
+    if not late:
+        return
+    terminalreporter.section("spans of leaked traces")
+    for trace in late:
+        terminalreporter.line(trace.describe())
 
 
 def annotate_report(item: pytest.Item, report: pytest.TestReport) -> None:

@@ -42,6 +42,14 @@ class Run:
     provider_loaded: bool = False
     logs_installed: bool = False
 
+    @property
+    def capture_all(self) -> bool:
+        """True when an option asks for every test's spans.
+
+        That is trees to print, strict leak checks, or a provider the program injects.
+        """
+        return self.tree_mode != "none" or self.strict or bool(self.provider_spec)
+
     def configured_provider(self) -> SupportsSpanProcessors | None:
         """The provider ``trace_capture_provider`` names, loaded on first use, or None.
 

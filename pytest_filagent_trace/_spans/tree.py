@@ -28,6 +28,8 @@ from pytest_filagent_trace._spans.values import typed_equal
 
 __all__ = ["SpanTree", "build_trees", "link_trees", "matches_name", "node_matches"]
 
+_UNRECORDED = 1 << 62  # spans whose start no capture saw sort after those it saw
+
 
 @dataclass
 class SpanTree:
@@ -157,11 +159,15 @@ def build_trees(spans: Iterable[ReadableSpan | SpanNode]) -> list[SpanTree]:
     return link_trees(nodes)
 
 
-def link_trees(nodes: list[SpanNode]) -> list[SpanTree]:
+def link_trees(
+    nodes: list[SpanNode], creation_order: Mapping[int, int] | None = None
+) -> list[SpanTree]:
     """Link fresh, unlinked ``nodes`` in place into trees; like :func:`build_trees` without copying.
 
     Meant for callers that converted the spans themselves and want to keep their own
-    list (e.g. in end order) pointing at the linked nodes.
+    list (e.g. in end order) pointing at the linked nodes. Siblings are ordered by start
+    time; ``creation_order`` (span id -> the order the spans started in, as a capture
+    records it) breaks ties between equal start times, before end time and name.
 
     Example:
         >>> nodes = [node_from_span(s) for s in exporter.get_finished_spans()]  # doctest: +SKIP
@@ -193,9 +199,15 @@ def link_trees(nodes: list[SpanNode]) -> list[SpanTree]:
             orphans.setdefault(node.trace_id, []).append(node)
 
     position = {id(node): index for index, node in enumerate(nodes)}
+    created = (
+        {id(node): creation_order.get(int(node.span_id, 16), _UNRECORDED) for node in nodes}
+        if creation_order
+        else None
+    )
 
-    def order(node: SpanNode) -> tuple[int, int, str, int]:
-        return (node.start_time, node.end_time, node.name, position[id(node)])
+    def order(node: SpanNode) -> tuple[int, int, int, str, int]:
+        sequence = created[id(node)] if created is not None else 0
+        return (node.start_time, sequence, node.end_time, node.name, position[id(node)])
 
     for node in nodes:
         if len(node.children) > 1:

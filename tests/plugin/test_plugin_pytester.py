@@ -373,7 +373,7 @@ def end_later(span):
     span.end()
     ended.set()
 
-def test_starts_background_job():
+def test_starts_background_job(trace_capture):
     threading.Thread(target=end_later, args=(tracer.start_span("background job"),)).start()
 
 def test_next_test_does_not_capture_the_leaked_span(trace_capture):
