@@ -70,7 +70,8 @@ class TraceCapture:
         self, *, sources: Callable[[], str] | None = None, logs: LogCapture | None = None
     ) -> None:
         self._raw: list[ReadableSpan] = []
-        self._order: dict[int, int] = {}  # span id -> creation order, noted by the processor
+        # span id -> the live span until it ends, in creation order; kept by the processor
+        self._started: dict[int, Any] = {}
         self._sources = sources
         self._logs = logs
         self._cache_key: tuple[int, int] | None = None
@@ -261,7 +262,7 @@ class TraceCapture:
         """
         with self._lock:
             self._raw = []
-            self._order = {}
+            self._started = {}
             self._nodes = []
             self._trees = []
             self._cache_key = None
@@ -306,7 +307,7 @@ class TraceCapture:
             key = (self._generation, len(raw))
             if key != self._cache_key:
                 nodes = nodes_from_spans(raw)
-                self._trees = link_trees(nodes, self._order)
+                self._trees = link_trees(nodes, _positions(self._started))
                 self._nodes = nodes
                 self._cache_key = key
             return self._nodes, self._trees
@@ -322,6 +323,11 @@ class TraceCapture:
         if not nodes:
             return self._nothing()
         return "Captured spans:\n" + _list_nodes(nodes)
+
+
+def _positions(started: dict[int, Any]) -> dict[int, int]:
+    """Span id -> its place in creation order."""
+    return {span_id: index for index, span_id in enumerate(list(started))}
 
 
 def _list_nodes(nodes: list[SpanNode]) -> str:

@@ -5,7 +5,6 @@ comes from switching its target, never from resetting OpenTelemetry's globals.""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -26,11 +25,13 @@ class CaptureProcessor(SpanProcessor):
 
     Added once to each provider, it stays for the whole run, inert while no capture is
     open: opening one only switches the list ``on_end`` appends to. While a capture is
-    open, ``on_start`` notes each span's creation order (which breaks ties between
-    siblings that started at the same time) and the span until it ends, by span id: the
-    spans a test started and has not ended when it finishes are its leaks, and their
-    traces are set aside, so that nothing of them (not even children started later)
-    reaches a later test. See ``bench/capture_overhead.py`` for the cost per span.
+    open, ``on_start`` puts each span in one dict by span id, in creation order (which
+    breaks ties between siblings that started at the same time), and ``on_end`` replaces
+    it there by None, so no ended span is kept alive by the bookkeeping. The spans still
+    there when a test finishes are its leaks; their traces are set aside, so that nothing
+    of them (not even children started later) reaches a later test. Per span that is one
+    dict store at each end and one list append. See ``bench/capture_overhead.py`` for the
+    cost against the bare SDK.
 
     Example:
         >>> processor = CaptureProcessor()
@@ -42,38 +43,37 @@ class CaptureProcessor(SpanProcessor):
     def __init__(self) -> None:
         self._sink: list[ReadableSpan] | None = None
         self._capture: TraceCapture | None = None
-        self._order: dict[int, int] | None = None  # the open capture's creation order
-        self._open: dict[int, Span] = {}  # spans started in the window, until they end
+        # The open capture's spans by span id, in the order they started: the live span
+        # until it ends, then None (a dict keeps a key's place when its value changes).
+        self._started: dict[int, Span | None] | None = None
         self._owner: str | None = None
-        self._sequence = itertools.count()
         self._leaked: dict[int, LeakedTrace] = {}  # by trace id
 
     # -- SpanProcessor -----------------------------------------------------------------------
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        """Note the creation order of a span started while a capture is open."""
-        order = self._order
-        if order is None:
+        """Note, in creation order, a span started while a capture is open."""
+        started = self._started
+        if started is None:
             return
         context = span.get_span_context()
         if self._leaked and context.trace_id in self._leaked:
             return
-        order[context.span_id] = next(self._sequence)
-        self._open[context.span_id] = span
+        started[context.span_id] = span
 
     def on_end(self, span: ReadableSpan) -> None:
         """Append ``span`` to the open capture, unless its trace was leaked by an earlier test."""
         context = span.context
         if context is None:
             return
-        self._open.pop(context.span_id, None)
         if self._leaked:
             leaked = self._leaked.get(context.trace_id)
             if leaked is not None:
                 leaked.ended_late(span.name, format(context.span_id, "016x"))
                 return
-        sink = self._sink
-        if sink is not None:
+        sink, started = self._sink, self._started
+        if sink is not None and started is not None:
+            started[context.span_id] = None
             sink.append(span)
 
     def shutdown(self) -> None:
@@ -103,7 +103,6 @@ class CaptureProcessor(SpanProcessor):
     def open_test(self, test_id: str, capture: TraceCapture) -> None:
         """Start appending to ``capture`` and note the spans ``test_id`` starts."""
         self._owner = test_id
-        self._open = {}
         self._switch(capture)
 
     def close_test(self) -> list[LeakedSpan]:
@@ -112,13 +111,12 @@ class CaptureProcessor(SpanProcessor):
         Their traces are set aside: spans of them that end later go to the returned
         leaks' :class:`LeakedTrace`, never to another test's capture.
         """
-        open_spans, owner = self._open, self._owner or "<unknown test>"
+        started, owner = self._started, self._owner or "<unknown test>"
         self._switch(None)
         self._owner = None
-        self._open = {}
         leaks = []
-        for span in open_spans.values():
-            if span.end_time is not None:  # ended through another provider's processor
+        for span in list(started.values()) if started is not None else ():
+            if span is None or span.end_time is not None:
                 continue
             context = span.get_span_context()
             trace = self._leaked.get(context.trace_id)
@@ -134,12 +132,17 @@ class CaptureProcessor(SpanProcessor):
             )
             trace.add(leak)
             leaks.append(leak)
+        if started is not None:
+            # What stays is the creation order; the leaked spans live on in the program.
+            for span_id, span in list(started.items()):
+                if span is not None:
+                    started[span_id] = None
         return leaks
 
     def _switch(self, capture: TraceCapture | None) -> None:
         self._capture = capture
         self._sink = capture._raw if capture is not None else None
-        self._order = capture._order if capture is not None else None
+        self._started = capture._started if capture is not None else None
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -162,4 +165,4 @@ class CaptureProcessor(SpanProcessor):
             self._switch(outer)
             if outer is not None:
                 outer._raw.extend(capture._raw)
-                outer._order.update(capture._order)
+                outer._started.update(capture._started)
