@@ -482,3 +482,110 @@ def test_load_provider_says_what_is_wrong_with_the_option(
         load_provider(spec.format(module=provider_module), where="trace_capture_provider")
 
     assert str(raised.value).startswith("trace_capture_provider = ")
+
+
+def test_children_of_a_leaked_trace_started_later_go_to_the_leak_not_the_next_test(
+    processor: CaptureProcessor, tracer: Tracer
+) -> None:
+    from opentelemetry import trace
+
+    processor.open_test("test_a", TraceCapture())
+    job = tracer.start_span("job")
+    [leak] = processor.close_test()
+    second = TraceCapture()
+    processor.open_test("test_b", second)
+
+    with tracer.start_as_current_span("late child", context=trace.set_span_in_context(job)):
+        pass
+    with tracer.start_as_current_span("own"):
+        pass
+    job.end()
+
+    assert processor.close_test() == []
+    assert [node.name for node in second.spans] == ["own"]
+    [leaked] = processor.leaked_traces
+    assert leaked.leaks == [leak]
+    assert leaked.late_names == ["late child", "job"]
+    assert processor.leaked == []
+    assert leaked.describe().endswith("2 span(s) ended after the test: 'late child', 'job'")
+
+
+def test_a_leaked_trace_names_twenty_late_spans_and_counts_the_rest() -> None:
+    from pytest_filagent_trace._capture import LeakedTrace
+
+    leaked = LeakedTrace("test_a", "ab" * 16)
+    for index in range(25):
+        leaked.ended_late(f"step {index}")
+
+    assert leaked.late_count == 25
+    assert leaked.describe().endswith("'step 19' and 5 more")
+
+
+def test_creation_order_breaks_ties_between_siblings_that_started_together(
+    processor: CaptureProcessor, tracer: Tracer
+) -> None:
+    from opentelemetry import trace
+
+    capture = TraceCapture()
+    processor.open_test("test_a", capture)
+    root = tracer.start_span("root", start_time=10)
+    context = trace.set_span_in_context(root)
+    for name in ("zeta", "alpha", "mu"):
+        tracer.start_span(name, context=context, start_time=10).end(end_time=20)
+    root.end(end_time=30)
+    processor.close_test()
+
+    assert [child.name for child in capture.trace().root.children] == ["zeta", "alpha", "mu"]
+
+
+def test_release_drops_the_spans_but_keeps_what_the_test_holds(
+    processor: CaptureProcessor, tracer: Tracer
+) -> None:
+    capture = TraceCapture()
+    processor.open_test("test_a", capture)
+    make_request(tracer)
+    processor.close_test()
+    tree = capture.trace()
+
+    capture.release()
+
+    assert len(capture) == 0
+    assert capture.spans == []
+    assert tree.root.name == "POST /chat"
+
+
+def test_wait_for_refuses_to_run_on_an_event_loop_thread() -> None:
+    import asyncio
+
+    async def main() -> None:
+        TraceCapture().wait_for(1, timeout=5.0)
+
+    with pytest.raises(RuntimeError, match=r"use `await trace_capture.wait_for_async\(...\)`"):
+        asyncio.run(main())
+
+
+def test_wait_for_async_lets_the_loop_run_the_task_it_waits_for(
+    provider: TracerProvider, tracer: Tracer
+) -> None:
+    import asyncio
+
+    async def handle() -> None:
+        await asyncio.sleep(0.01)
+        with tracer.start_as_current_span("handled"):
+            pass
+
+    async def main(capture: TraceCapture) -> list[str]:
+        task = asyncio.create_task(handle())
+        found = await capture.wait_for_async("handled", timeout=5.0)
+        await task
+        return [node.name for node in found]
+
+    with capture_spans(provider) as capture:
+        assert asyncio.run(main(capture)) == ["handled"]
+
+
+def test_wait_for_async_times_out_with_what_arrived(provider: TracerProvider) -> None:
+    import asyncio
+
+    with capture_spans(provider) as capture, pytest.raises(SpanWaitTimeoutError, match="2 span"):
+        asyncio.run(capture.wait_for_async(2, timeout=0.01))

@@ -309,3 +309,29 @@ def test_build_trees_accepts_finished_sdk_spans() -> None:
     [tree] = build_trees(exporter.get_finished_spans())
 
     assert names(tree.spans) == ["outer", "inner"]
+
+
+def test_creation_order_breaks_ties_of_equal_start_times_before_end_time_and_name() -> None:
+    nodes = [
+        node("root", "0000000000000001", start=0, end=50),
+        node("zeta", "0000000000000002", "0000000000000001", start=5, end=9),
+        node("alpha", "0000000000000003", "0000000000000001", start=5, end=7),
+        node("early", "0000000000000004", "0000000000000001", start=1, end=2),
+    ]
+    created = {1: 0, 2: 1, 3: 2, 4: 3}
+
+    [tree] = link_trees(nodes, created)
+
+    assert [child.name for child in tree.root.children] == ["early", "zeta", "alpha"]
+
+
+def test_without_creation_order_equal_start_times_fall_back_to_end_time_then_name() -> None:
+    nodes = [
+        node("root", "0000000000000001", start=0, end=50),
+        node("zeta", "0000000000000002", "0000000000000001", start=5, end=7),
+        node("alpha", "0000000000000003", "0000000000000001", start=5, end=7),
+    ]
+
+    [tree] = link_trees(nodes)
+
+    assert [child.name for child in tree.root.children] == ["alpha", "zeta"]
