@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test lint fuzz bench serve clean
 
-demo: $(VENV)/.installed  ## install FilAgent and run its demo (prints trace trees)
+demo: $(VENV)/.installed  ## install FilAgent (the service extra) and run its demo (prints trace trees)
 	$(BIN)/filagent demo
 
 test: $(VENV)/.dev-installed  ## install test tools, lint, type-check, run the whole suite
@@ -31,11 +31,15 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The distribution was called filagent-tracing before; its stale entry point would load the
+# plugin twice, so an old install is removed first.
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install -q -e .
+	-$(BIN)/python -m pip uninstall -q -y filagent-tracing 2>/dev/null
+	$(BIN)/python -m pip install -q -e '.[service]'
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
+	-$(BIN)/python -m pip uninstall -q -y filagent-tracing 2>/dev/null
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(VENV)/.installed $@
 

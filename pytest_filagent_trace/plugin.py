@@ -38,6 +38,10 @@ from pytest_filagent_trace._pytest.snapshot import (
 # Importing the fixtures here registers them with pytest.
 __all__ = ["trace_capture", "trace_capture_provider", "trace_snapshot", "trace_snapshot_options"]
 
+# trace_snapshot needs syrupy's plugin: loading it from here makes `-p pytest_filagent_trace`
+# enough under PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 (pytest skips it when already loaded).
+pytest_plugins = ["syrupy"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
