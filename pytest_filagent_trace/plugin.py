@@ -71,6 +71,8 @@ def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str]
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN, None)
+    if run is not None:
+        run.attachments.close()
     if run is not None and run.logs_installed:
         from pytest_filagent_trace._logs import uninstall
 

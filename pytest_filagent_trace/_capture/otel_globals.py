@@ -39,11 +39,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import trace as trace_api
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
 from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
 from opentelemetry.util._once import Once
+
+if TYPE_CHECKING:
+    from opentelemetry.context import Context
+    from opentelemetry.sdk.trace import Span
 
 __all__ = [
     "FallbackInstall",
@@ -56,8 +61,50 @@ __all__ = [
 OnProviderSet = Callable[[trace_api.TracerProvider], None]
 
 
+class _Relay(SpanProcessor):
+    """The fallback's one processor: forwards to the connected capture processors.
+
+    Each pytest session connects its processor once and disconnects it when it ends, so
+    sessions run one after another in one process (pytester) do not pile processors up.
+    """
+
+    def __init__(self) -> None:
+        self.targets: tuple[SpanProcessor, ...] = ()
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        for target in self.targets:
+            target.on_start(span, parent_context)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        for target in self.targets:
+            target.on_end(span)
+
+    def shutdown(self) -> None:
+        """The connected processors belong to their sessions: nothing to shut down here."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Spans are forwarded synchronously: never anything to flush."""
+        return True
+
+
 class FallbackProvider(SdkTracerProvider):
     """The SDK provider a capture installs while the program has set none of its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._relay = _Relay()
+        self.add_span_processor(self._relay)
+
+    def connect(self, processor: SpanProcessor) -> None:
+        """Forward this provider's spans to ``processor`` until :meth:`disconnect`."""
+        with _lock:
+            if processor not in self._relay.targets:
+                self._relay.targets = (*self._relay.targets, processor)
+
+    def disconnect(self, processor: SpanProcessor) -> None:
+        """Stop forwarding to ``processor``."""
+        with _lock:
+            self._relay.targets = tuple(t for t in self._relay.targets if t is not processor)
 
     def get_tracer(
         self,

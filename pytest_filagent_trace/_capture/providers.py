@@ -56,13 +56,10 @@ class ProviderAttachments:
         self._origins: list[str] = []
         self._lock = threading.Lock()
 
-    def attach(
-        self, provider: SupportsSpanProcessors, origin: str, *, shown_as: str | None = None
-    ) -> bool:
+    def attach(self, provider: SupportsSpanProcessors, origin: str) -> bool:
         """Add the processor to ``provider`` unless already done; True when it was added.
 
-        ``origin`` (and ``shown_as``, the type name, by default the provider's) say in
-        "nothing captured" messages where spans come from.
+        ``origin`` says in "nothing captured" messages where spans come from.
 
         Raises ``TypeError`` naming ``origin`` when ``provider`` cannot take processors.
         """
@@ -76,12 +73,16 @@ class ProviderAttachments:
             if self._is_attached(provider):
                 return False
             add(self.processor)
-            try:
-                self._attached.add(provider)
-            except TypeError:
-                self._attached_ids.add(id(provider))
-            self._origins.append(f"{origin} ({shown_as or type(provider).__qualname__})")
+            self._remember(provider, f"{origin} ({type(provider).__qualname__})")
             return True
+
+    def _remember(self, provider: object, origin: str) -> None:
+        try:
+            self._attached.add(provider)
+        except TypeError:
+            self._attached_ids.add(id(provider))
+        if origin not in self._origins:
+            self._origins.append(origin)
 
     def attach_global(self) -> bool:
         """Attach to the global provider if the program set one; True when it was added.
@@ -106,13 +107,24 @@ class ProviderAttachments:
         self.attach_global()
         install = install_fallback(self._program_set)
         if install is not None:
-            self.attach(
-                fallback_provider(),
-                "the global TracerProvider, installed by pytest_filagent_trace because the "
-                "program had set none",
-                shown_as="TracerProvider",
-            )
+            fallback = fallback_provider()
+            with self._lock:
+                if not self._is_attached(fallback):
+                    fallback.connect(self.processor)
+                    self._remember(
+                        fallback,
+                        "the global TracerProvider, installed by pytest_filagent_trace "
+                        "because the program had set none (TracerProvider)",
+                    )
         return GlobalUse(install)
+
+    def close(self) -> None:
+        """The session is over: the fallback provider stops forwarding to this processor."""
+        with self._lock:
+            fallback = fallback_provider()
+            if self._is_attached(fallback):
+                fallback.disconnect(self.processor)
+                self._attached.discard(fallback)
 
     def _program_set(self, provider: object) -> None:
         if callable(getattr(provider, "add_span_processor", None)):

@@ -144,3 +144,23 @@ def test_capture_spans_lends_a_provider_for_the_block_only() -> None:
 
     assert [node.name for node in capture.spans] == ["work"]
     assert type(trace.get_tracer_provider()) is trace.ProxyTracerProvider
+
+
+def test_sessions_one_after_another_do_not_pile_processors_on_the_fallback() -> None:
+    captures, processors = [], []
+    for test_id in ("first session", "second session"):
+        processor = CaptureProcessor()
+        processors.append(processor)
+        attachments = ProviderAttachments(processor)
+        capture = TraceCapture()
+        processor.open_test(test_id, capture)
+        use = attachments.use_global()
+        with trace.get_tracer("app").start_as_current_span(test_id):
+            pass
+        use.release()
+        processor.close_test()
+        attachments.close()
+        captures.append([node.name for node in capture.spans])
+
+    assert captures == [["first session"], ["second session"]]
+    assert [p for p in fallback_provider()._relay.targets if p in processors] == []
