@@ -36,7 +36,7 @@ def service_version(config: TelemetryConfig) -> str:
     if config.service.version:
         return config.service.version
     try:
-        return metadata.version("filagent-tracing")
+        return metadata.version("pytest-filagent-trace")
     except metadata.PackageNotFoundError:
         return "0+unknown"
 
@@ -115,7 +115,7 @@ def build_span_exporter(name: str, config: TelemetryConfig) -> SpanExporter:
                 "otlp.protocol",
                 "grpc",
                 "http/protobuf, or grpc after installing the extra: "
-                "pip install 'filagent-tracing[grpc]'",
+                "pip install 'pytest-filagent-trace[grpc]'",
             )
             raise ConfigError([problem]) from None
         return cast("SpanExporter", GrpcExporter(endpoint=otlp.traces_url(), headers=headers))

@@ -219,7 +219,7 @@ def test_grpc_without_the_extra_is_a_config_error(monkeypatch: pytest.MonkeyPatc
     assert str(info.value) == (
         "invalid telemetry configuration: telemetry configuration: otlp.protocol: found 'grpc', "
         "expected http/protobuf, or grpc after installing the extra: "
-        "pip install 'filagent-tracing[grpc]'"
+        "pip install 'pytest-filagent-trace[grpc]'"
     )
 
 
