@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 #: ``/metrics`` as ``{(sample name, labels): value}``
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
