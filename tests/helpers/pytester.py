@@ -50,8 +50,9 @@ def run_pytest(
 
     ``test_source`` (dedented) is written first as ``{test_module}.py``. Tests run in file
     order unless ``random_order`` (then pass ``-p randomly``), without the cache plugin.
-    ``subprocess=True`` starts a new pytest process (with ``timeout`` in seconds);
-    otherwise pytest runs in this process, isolated by :func:`process_state_of_a_fresh_run`.
+    ``subprocess=True`` starts a new pytest process, stopped after ``timeout`` seconds;
+    otherwise pytest runs in this process, isolated by :func:`process_state_of_a_fresh_run`
+    (``timeout`` does not apply there).
 
     Example:
         >>> run_pytest(pytester, "--trace-tree", test_source=TEST).assert_outcomes(passed=1)
@@ -115,11 +116,7 @@ def _save() -> dict[str, Any]:
         "structlog_processors": (list(processors) if isinstance(processors, list) else None),
         "log_sinks": log_hooks._STARTED.sinks,
         "capture_spans_attachments": capture_context._default_attachments,
-        "suite_modules": {
-            name: module
-            for name, module in sys.modules.items()
-            if name == _SUITE_PACKAGE or name.startswith(f"{_SUITE_PACKAGE}.")
-        },
+        "suite_modules": {name: sys.modules[name] for name in _suite_module_names()},
     }
 
 
@@ -138,10 +135,13 @@ def _reset() -> None:
     if isinstance(processors, list):
         processors[:] = [p for p in processors if p is not log_hooks.structlog_processor]
     capture_context._default_attachments = None
-    for name in [
-        n for n in sys.modules if n == _SUITE_PACKAGE or n.startswith(f"{_SUITE_PACKAGE}.")
-    ]:
+    for name in _suite_module_names():
         del sys.modules[name]
+
+
+def _suite_module_names() -> list[str]:
+    prefix = f"{_SUITE_PACKAGE}."
+    return [name for name in sys.modules if name == _SUITE_PACKAGE or name.startswith(prefix)]
 
 
 def _restore(saved: dict[str, Any]) -> None:
