@@ -38,11 +38,11 @@ class SpanReader:
     """Reads the deferred fields of the nodes of one conversion from their SDK spans.
 
     One reader serves every node of a conversion, so a node costs one object and its
-    children list, not a copy of its span. Fields are read in small groups (kind and
-    status, attributes, events, ids, resource) the first time one of the group is asked
-    for. The plain form of each SDK ``Resource`` is made once and shared by its spans: a
-    program has one or a few resources for thousands of spans. The resource object is
-    kept beside its plain form, so its ``id`` cannot be reused while the entry lives.
+    children list, not a copy of its span. Fields are read in three groups (attributes;
+    the resource; everything else) the first time one of the group is asked for. The
+    plain form of each SDK ``Resource`` is made once and shared by its spans: a program
+    has one or a few resources for thousands of spans. The resource object is kept beside
+    its plain form, so its ``id`` cannot be reused while the entry lives.
     """
 
     def __init__(self) -> None:
@@ -57,7 +57,9 @@ class SpanReader:
         """Set ``field`` of ``node``, and the fields read together with it, from its span."""
         _GROUPS[field](self, node)
 
-    def _markers(self, node: SpanNode) -> None:
+    def _head(self, node: SpanNode) -> None:
+        # Kind, status, scope, events and ids: cheap, and what a rendering or an exact
+        # match reads of every span, so they come together.
         span = _span_of(node)
         status = span.status
         scope = span.instrumentation_scope
@@ -65,21 +67,17 @@ class SpanReader:
         node.status = status.status_code.name
         node.status_description = status.description or None
         node.scope = scope.name if scope is not None else ""
-
-    def _attributes(self, node: SpanNode) -> None:
-        node.attributes = _plain_mapping(_span_of(node).attributes)
-
-    def _events(self, node: SpanNode) -> None:
         node.events = [
             SpanEvent(event.name, _plain_mapping(event.attributes), event.timestamp)
-            for event in _span_of(node).events
+            for event in span.events
         ]
-
-    def _ids(self, node: SpanNode) -> None:
         trace_id, span_id, parent_id = link_ids(node)
         node.trace_id = format(trace_id, "032x")
         node.span_id = format(span_id, "016x")
         node.parent_span_id = None if parent_id is None else format(parent_id, "016x")
+
+    def _attributes(self, node: SpanNode) -> None:
+        node.attributes = _plain_mapping(_span_of(node).attributes)
 
     def _resource(self, node: SpanNode) -> None:
         resource = _span_of(node).resource
@@ -91,15 +89,15 @@ class SpanReader:
 
 
 _GROUPS: dict[str, Callable[[SpanReader, SpanNode], None]] = {
-    "kind": SpanReader._markers,
-    "status": SpanReader._markers,
-    "status_description": SpanReader._markers,
-    "scope": SpanReader._markers,
+    "kind": SpanReader._head,
+    "status": SpanReader._head,
+    "status_description": SpanReader._head,
+    "scope": SpanReader._head,
+    "events": SpanReader._head,
+    "trace_id": SpanReader._head,
+    "span_id": SpanReader._head,
+    "parent_span_id": SpanReader._head,
     "attributes": SpanReader._attributes,
-    "events": SpanReader._events,
-    "trace_id": SpanReader._ids,
-    "span_id": SpanReader._ids,
-    "parent_span_id": SpanReader._ids,
     "resource": SpanReader._resource,
 }
 

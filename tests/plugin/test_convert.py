@@ -35,7 +35,8 @@ def test_a_node_reads_every_field_of_its_span() -> None:
     node = node_from_span(charge)
 
     context, parent = charge.context, charge.parent
-    assert context is not None and parent is not None
+    assert context is not None
+    assert parent is not None
     assert node.name == "charge"
     assert node.kind == "INTERNAL"
     assert node.status == "ERROR"
@@ -81,7 +82,9 @@ def test_a_node_survives_copy_and_pickle_with_its_fields() -> None:
 
     for twin in (copy.copy(node), copy.deepcopy(node)):
         assert (twin.name, twin.status, twin.attributes) == ("charge", "ERROR", {"amount": 12})
-    hand_made = SpanNode("a", "INTERNAL", "UNSET", None, {"k": 1}, [], "1" * 32, "2" * 16, None, 0, 1)
+    hand_made = SpanNode(
+        "a", "INTERNAL", "UNSET", None, {"k": 1}, [], "1" * 32, "2" * 16, None, 0, 1
+    )
     restored = pickle.loads(pickle.dumps(hand_made))
     assert (restored.name, restored.attributes, restored.span_id) == ("a", {"k": 1}, "2" * 16)
 
