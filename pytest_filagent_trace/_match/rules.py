@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from pytest_filagent_trace._match.budgets import DurationBudget
 from pytest_filagent_trace._match.events import assign, events_match
 from pytest_filagent_trace._spans import MISSING, SpanNode
-from pytest_filagent_trace._textform import format_value
+from pytest_filagent_trace._textform import format_duration, format_value
 
 if TYPE_CHECKING:
     from pytest_filagent_trace._match.patterns import SpanPattern
@@ -197,11 +198,30 @@ def _events(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Diffe
             )
 
 
+def _duration(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
+    del exact
+    budget = pattern.duration
+    if budget is None:
+        return None
+    if isinstance(budget, DurationBudget):
+        if budget.allows(node):
+            return None
+        return Difference(f"duration: {budget.explain(node)}", f"duration {budget.text}")
+    if budget.equals(node.duration_ns):
+        return None
+    found = format_duration(node.duration_ns)
+    return Difference(
+        f"duration: expected {budget!r} (nanoseconds), found {node.duration_ns} ({found})",
+        f"duration expected {_clip(repr(budget))}",
+    )
+
+
 _ONE_EACH: Final[tuple[Callable[[SpanPattern, SpanNode, bool], Difference | None], ...]] = (
     _name,
     _kind,
     _status,
     _description,
     _orphan,
+    _duration,
 )
 """The rules that find at most one difference each, in the order messages list them."""
