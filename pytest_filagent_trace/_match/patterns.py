@@ -109,6 +109,7 @@ class SpanPattern(Matcher):
         "count",
         "duration",
         "events",
+        "exact_attributes",
         "kind",
         "literal",
         "literal_attribute",
@@ -130,6 +131,7 @@ class SpanPattern(Matcher):
         count: int | None = None,
         orphan: bool | None = None,
         duration: Any = None,
+        exact_attributes: bool | None = None,
     ) -> None:
         self.name = name
         self._name = name_matcher(name, "span(name)")
@@ -139,6 +141,11 @@ class SpanPattern(Matcher):
         self.count = _checked_count(count)
         self.orphan = orphan
         self.duration = _duration(duration)
+        if exact_attributes is not None and not isinstance(exact_attributes, bool):
+            raise TypeError(
+                f"span(exact_attributes=...) must be True or False, found {exact_attributes!r}"
+            )
+        self.exact_attributes = exact_attributes
         self._attributes = {key: as_matcher(value) for key, value in (attributes or {}).items()}
         self.attribute_keys = frozenset(self._attributes)
         self.literal_attribute = _literal_attribute(self._attributes)
@@ -222,6 +229,8 @@ class SpanPattern(Matcher):
             args.append(f"count={self.count}")
         if self.orphan is not None:
             args.append(f"orphan={self.orphan}")
+        if self.exact_attributes is not None:
+            args.append(f"exact_attributes={self.exact_attributes}")
         if isinstance(self.duration, DurationBudget):
             args.append(f"duration={format_value(self.duration.text)}")
         elif self.duration is not None:
@@ -244,6 +253,7 @@ def span(
     count: int | None = None,
     orphan: bool | None = None,
     duration: Any = None,
+    exact_attributes: bool | None = None,
 ) -> SpanPattern:
     """An expected span, its children given after the name (or as ``children=[...]``).
 
@@ -262,6 +272,9 @@ def span(
     - ``duration``: a budget, ``"< 50ms"`` (``<``, ``<=``, ``>``, ``>=``; ``ns``, ``µs``,
       ``us``, ``ms``, ``s``) or relative, ``"< 30% parent"``, ``"< 10% trace"``; or a
       matcher or predicate of the duration in nanoseconds.
+    - ``exact_attributes``: ``True``: the span holds no attribute but those listed (as
+      ``span.attributes == {...}``), whatever the options of the assertion; ``False``:
+      extra attributes are fine here even with ``exact=True``.
 
     Example:
         >>> span("POST /chat", span("agent.route"), kind="server")
@@ -279,6 +292,7 @@ def span(
         count=count,
         orphan=orphan,
         duration=duration,
+        exact_attributes=exact_attributes,
     )
 
 

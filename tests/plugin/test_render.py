@@ -6,13 +6,11 @@ import functools
 import math
 import string
 import textwrap
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
@@ -38,15 +36,6 @@ from tests.plugin import nodes
 
 # A microsecond per span, so durations render when asked.
 make = functools.partial(nodes.make, duration=1_000)
-
-
-@pytest.fixture
-def sdk() -> Iterator[tuple[TracerProvider, InMemorySpanExporter]]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    yield provider, exporter
-    provider.shutdown()
 
 
 def chat_trace(provider: TracerProvider, exporter: InMemorySpanExporter) -> list[SpanTree]:
