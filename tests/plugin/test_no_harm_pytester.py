@@ -367,3 +367,29 @@ def test_creation_order_breaks_ties_of_equal_start_times(pytester: pytest.Pytest
 
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["root", "├── zeta", "├── alpha", "└── mu"])
+
+
+@pytest.mark.slow
+def test_with_autoload_off_p_name_alone_brings_the_snapshot_support(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    pytester.makepyfile(
+        test_snap="""
+        from opentelemetry import trace
+
+        def test_snapshot(trace_capture, trace_snapshot):
+            with trace.get_tracer("app").start_as_current_span("pinned"):
+                pass
+            assert trace_snapshot == trace_capture
+        """
+    )
+
+    written = pytester.runpytest_subprocess("-p", "pytest_filagent_trace", "--snapshot-update")
+    compared = pytester.runpytest_subprocess("-p", "pytest_filagent_trace")
+
+    written.assert_outcomes(passed=1)
+    compared.assert_outcomes(passed=1)
+    assert (pytester.path / "snapshots" / "test_snap" / "test_snapshot.trace").read_text() == (
+        "pinned\n"
+    )
