@@ -2,7 +2,7 @@
 
 Example:
     >>> run = config.stash[RUN]  # doctest: +SKIP
-    >>> run.tree_mode
+    >>> run.tree_mode  # doctest: +SKIP
     'failed'
 """
 
