@@ -78,6 +78,11 @@ def _duration(expected: Any) -> DurationBudget | Matcher | None:
     return as_matcher(expected)
 
 
+def _is_ellipsis(item: object) -> bool:
+    # The text form reads ``<a, ...>`` as the name "...".
+    return item is ... or item == "..."
+
+
 def _event(expected: str | EventPattern) -> EventPattern:
     return expected if isinstance(expected, EventPattern) else EventPattern(expected)
 
@@ -109,6 +114,7 @@ class SpanPattern(Matcher):
         "count",
         "duration",
         "events",
+        "events_open",
         "exact_attributes",
         "kind",
         "literal",
@@ -127,7 +133,7 @@ class SpanPattern(Matcher):
         kind: Any = None,
         status: Any = None,
         attributes: Mapping[str, Any] | None = None,
-        events: Iterable[str | EventPattern] | None = None,
+        events: Iterable[str | EventPattern | EllipsisType] | None = None,
         count: int | None = None,
         orphan: bool | None = None,
         duration: Any = None,
@@ -149,7 +155,18 @@ class SpanPattern(Matcher):
         self._attributes = {key: as_matcher(value) for key, value in (attributes or {}).items()}
         self.attribute_keys = frozenset(self._attributes)
         self.literal_attribute = _literal_attribute(self._attributes)
-        self.events = None if events is None else tuple(map(_event, events))
+        listed = None if events is None else list(events)
+        # ``...`` among the events means any number of other events, as among children.
+        self.events_open = listed is not None and any(_is_ellipsis(item) for item in listed)
+        self.events = (
+            None
+            if listed is None
+            else tuple(
+                _event(item)
+                for item in listed
+                if not _is_ellipsis(item) and not isinstance(item, EllipsisType)
+            )
+        )
         self._children = Children([child(item) for item in children])
         self.literal = self._name.literal if isinstance(self._name, Name) else None
         self.shape = self._shape()
@@ -224,7 +241,8 @@ class SpanPattern(Matcher):
         if self._attributes:
             args.append(f"attributes={attributes_repr(self._attributes)}")
         if self.events is not None:
-            args.append("events=[" + ", ".join(e.short() for e in self.events) + "]")
+            shown = [e.short() for e in self.events] + (["..."] if self.events_open else [])
+            args.append("events=[" + ", ".join(shown) + "]")
         if self.count is not None:
             args.append(f"count={self.count}")
         if self.orphan is not None:
@@ -249,7 +267,7 @@ def span(
     kind: Any = None,
     status: Any = None,
     attributes: Mapping[str, Any] | None = None,
-    events: Iterable[str | EventPattern] | None = None,
+    events: Iterable[str | EventPattern | EllipsisType] | None = None,
     count: int | None = None,
     orphan: bool | None = None,
     duration: Any = None,
@@ -266,7 +284,9 @@ def span(
       or glob).
     - ``attributes``: key to expected value or matcher; extra attributes are fine unless
       ``exact=True``.
-    - ``events``: event names (or :func:`event` patterns) that must be there.
+    - ``events``: event names (or :func:`event` patterns) that must be there, each a
+      different event; ``...`` among them allows any number of other events, even with
+      ``exact=True`` (without it, exact matching wants exactly the listed events).
     - ``count``: exactly this many siblings match this pattern (``0``: none does).
     - ``orphan``: whether the span's parent was missing from the capture.
     - ``duration``: a budget, ``"< 50ms"`` (``<``, ``<=``, ``>``, ``>=``; ``ns``, ``µs``,
@@ -301,6 +321,8 @@ def descendant(pattern: SpanPattern | str | re.Pattern[str]) -> DescendantPatter
 
     In a children list it stands for the child whose subtree holds the match, so with
     ``exact=True`` that child is accounted for and the spans on the way are not checked.
+    ``descendant(span("db.*", count=0))`` says the opposite: no such span at any depth
+    (at the top level, in the whole capture).
 
     Example:
         >>> descendant(span("GET /search", kind="CLIENT"))
@@ -310,8 +332,11 @@ def descendant(pattern: SpanPattern | str | re.Pattern[str]) -> DescendantPatter
         pattern = SpanPattern(pattern)
     if not isinstance(pattern, SpanPattern):
         raise TypeError(f"descendant() takes a span(...) pattern or a name, found {pattern!r}")
-    if pattern.count is not None:
-        raise ValueError("descendant(span(..., count=...)): count applies to siblings only")
+    if pattern.count not in (None, 0):
+        raise ValueError(
+            "descendant(span(..., count=...)): a count applies to siblings; the one count a"
+            " descendant takes is count=0, for no such span at any depth"
+        )
     return DescendantPattern(pattern)
 
 

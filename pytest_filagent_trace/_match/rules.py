@@ -190,7 +190,7 @@ def _extra_attributes(pattern: SpanPattern, node: SpanNode, option: str) -> Diff
 
 def _events(pattern: SpanPattern, node: SpanNode, strict: Strictness) -> Iterator[Difference]:
     expected = pattern.events or ()
-    exact = strict.events
+    exact = strict.events and not pattern.events_open
     if events_match(expected, node.events, exact):
         return
     placed = assign(expected, node.events)
