@@ -62,6 +62,8 @@ def differences(
         found = rule(pattern, node, markers)
         if found is not None:
             yield found
+    if pattern.origin is not None:
+        yield from pattern.origin.differences(node)
     if pattern.matchers:
         yield from _attributes(pattern, node)
     only_listed = pattern.exact_attributes
