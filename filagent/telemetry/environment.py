@@ -62,6 +62,17 @@ def _exporters(text: str) -> list[str]:
     return [name for name in names if name != "none"]
 
 
+def _seconds_as_ms(text: str) -> int:
+    # The Python OTLP exporters read their timeout variables in seconds.
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise EnvValueError("a number of seconds, such as 10 or 2.5") from None
+    if not seconds > 0:
+        raise EnvValueError("a number of seconds greater than 0")
+    return max(1, round(seconds * 1000))
+
+
 def _records_path(text: str) -> str | None:
     return None if text.lower() == "none" else text
 
@@ -80,6 +91,8 @@ ENV_OVERRIDES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "otlp.protocol", str.lower),
     ("OTEL_EXPORTER_OTLP_HEADERS", "otlp.headers", _key_values),
     ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "otlp.headers", _key_values),
+    ("OTEL_EXPORTER_OTLP_TIMEOUT", "otlp.timeout_ms", _seconds_as_ms),
+    ("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "otlp.timeout_ms", _seconds_as_ms),
     ("OTEL_BSP_SCHEDULE_DELAY", "batch.schedule_delay_ms", str),
     ("OTEL_BSP_MAX_QUEUE_SIZE", "batch.max_queue_size", str),
     ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "batch.max_export_batch_size", str),
