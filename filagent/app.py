@@ -15,7 +15,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import httpx
@@ -44,8 +44,12 @@ def create_app(
     metrics: Metrics | None = None,
     recorder: DecisionRecorder | None = None,
     http_client: httpx.Client | None = None,
+    search_failure: Callable[[], str | None] | None = None,
 ) -> FastAPI:
     """Build the FilAgent app: ``POST /chat``, ``GET /health``, ``GET /metrics``.
+
+    ``search_failure()`` names why the search service is gone, when it is
+    (``filagent serve`` watches the one it starts): ``web_search`` calls then fail.
 
     Example: ``TestClient(create_app()).get("/health").json()`` is
     ``{"status": "ok", "model": "rule"}``.
@@ -59,7 +63,9 @@ def create_app(
     telemetry.instrument_httpx_client(client)
 
     tracer = telemetry.tracer()
-    registry = build_default_tools(settings.data_dir, settings.search_url, client)
+    registry = build_default_tools(
+        settings.data_dir, settings.search_url, client, search_failure=search_failure
+    )
 
     def count_tool_call(tool: str, success: bool) -> None:
         metrics.count_tool_call(registry.label(tool), success)
