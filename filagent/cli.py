@@ -40,6 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command in ("serve", "search", "chat", "demo"):
+            # Checked before FastAPI is imported: importing it reads OTEL_PROPAGATORS.
+            load_telemetry_config()
         return int(args.run(args))
     except (ConfigError, SettingsError) as exc:
         print(f"filagent: configuration error: {exc}", file=sys.stderr)

@@ -143,14 +143,15 @@ def config_from_mapping(
             continue
         if _apply(raw, field, value):
             origins.update(dict.fromkeys(_leaves(field, value), (variable, text)))
+    # Every problem is listed at once: the variables' and the file's.
+    try:
+        config = TelemetryConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems += [_problem(e, source, origins) for e in exc.errors(include_url=False)]
     if problems:
         raise ConfigError(problems)
-    try:
-        return TelemetryConfig.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(
-            [_problem(error, source, origins) for error in exc.errors(include_url=False)]
-        ) from None
+    config.record_variables({field: variable for field, (variable, _) in origins.items()})
+    return config
 
 
 def _read_yaml(file: Path) -> dict[str, Any]:
@@ -244,9 +245,10 @@ def _expected(error: Mapping[str, Any], loc: list[str]) -> str:
     if kind == "extra_forbidden":
         return "a known field: " + ", ".join(_known_fields(loc[:-1]))
     message = str(error["msg"])
-    for prefix in ("Input should be ", "Value error, "):
+    for prefix in ("Input should be ", "Value error, ", "expected "):
         message = message.removeprefix(prefix)
-    return message
+    # The problem's own text says what was found.
+    return message.split(", found ", 1)[0]
 
 
 def _known_fields(loc: list[str]) -> list[str]:

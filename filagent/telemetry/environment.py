@@ -18,6 +18,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
+from filagent.telemetry.propagators import propagator_problem
+
 #: Variables whose text is never repeated in error messages: they hold credentials.
 SECRET_VARIABLES = ("OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS")
 
@@ -73,6 +75,17 @@ def _seconds_as_ms(text: str) -> int:
     return max(1, round(seconds * 1000))
 
 
+def _propagators(text: str) -> list[str]:
+    names = list(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
+    if names == ["none"]:
+        return []
+    problems = [problem for name in names if (problem := propagator_problem(name))]
+    if problems or "none" in names:
+        detail = "; ".join(problems) if problems else "'none' stands alone"
+        raise EnvValueError(f"tracecontext, baggage (comma-separated) or none; {detail}")
+    return names
+
+
 def _records_path(text: str) -> str | None:
     return None if text.lower() == "none" else text
 
@@ -98,6 +111,7 @@ ENV_OVERRIDES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "batch.max_export_batch_size", str),
     ("OTEL_BSP_EXPORT_TIMEOUT", "batch.export_timeout_ms", str),
     ("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "capture_message_content", _boolean),
+    ("OTEL_PROPAGATORS", "propagators", _propagators),
     ("FILAGENT_LOG_LEVEL", "logging.level", str),
     ("FILAGENT_RECORDS_PATH", "records.path", _records_path),
 )

@@ -120,7 +120,7 @@ class TelemetryManager:
                 accounting=_MetricsOf(self),
             )
             self._owns_provider = True
-        install_w3c_propagators()
+        install_w3c_propagators(self.config.propagators)
         opt_in_stable_http_semconv()
 
     # --- state -----------------------------------------------------------------

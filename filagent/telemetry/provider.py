@@ -29,6 +29,7 @@ from filagent.telemetry.batching import AccountedBatchSpanProcessor
 from filagent.telemetry.config import ConfigError, ConfigProblem, TelemetryConfig
 from filagent.telemetry.privacy.redactor import Redactor
 from filagent.telemetry.privacy.spans import install_redaction
+from filagent.telemetry.propagators import DEFAULT_PROPAGATORS, install_propagators
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from opentelemetry.sdk.resources import Resource
@@ -125,13 +126,17 @@ def build_span_exporter(name: str, config: TelemetryConfig) -> SpanExporter:
                 OTLPSpanExporter as GrpcExporter,
             )
         except ImportError:
-            problem = ConfigProblem(
-                "telemetry configuration",
-                "otlp.protocol",
-                "grpc",
+            expected = (
                 "http/protobuf, or grpc after installing the extra: "
-                "pip install 'filagent-tracing[grpc]'",
+                "pip install 'filagent-tracing[grpc]'"
             )
+            variable = config.variable_of("otlp.protocol")
+            if variable is not None:  # name what the user set
+                problem = ConfigProblem(f"environment variable {variable}", "", "grpc", expected)
+            else:
+                problem = ConfigProblem(
+                    "telemetry configuration", "otlp.protocol", "grpc", expected
+                )
             raise ConfigError([problem]) from None
         return cast(
             "SpanExporter",
@@ -221,17 +226,10 @@ class _NoAccounting:
 _NO_ACCOUNTING = _NoAccounting()
 
 
-def install_w3c_propagators() -> None:
-    """Make W3C tracecontext + baggage the global propagator.
+def install_w3c_propagators(names: tuple[str, ...] | list[str] = DEFAULT_PROPAGATORS) -> None:
+    """Make the configured propagators global: W3C tracecontext + baggage by default.
 
-    Instrumentations read the global propagator; FilAgent always speaks W3C
-    (``traceparent``/``tracestate`` and ``baggage``), whatever ``OTEL_PROPAGATORS`` says.
+    Instrumentations read the global propagator; ``OTEL_PROPAGATORS`` (the
+    ``propagators`` field) chooses them, checked at start-up.
     """
-    from opentelemetry import propagate
-    from opentelemetry.baggage.propagation import W3CBaggagePropagator
-    from opentelemetry.propagators.composite import CompositePropagator
-    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-
-    propagate.set_global_textmap(
-        CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
-    )
+    install_propagators(names)

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from filagent.telemetry.privacy.config import PrivacyConfig
+from filagent.telemetry.propagators import DEFAULT_PROPAGATORS, propagator_problem
 
 ExporterName = Literal["otlp", "console"]
 SamplerName = Literal[
@@ -101,8 +102,16 @@ class OtlpConfig(_Section):
         if value is None:
             return None
         parsed = urlparse(value)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
             msg = "an http:// or https:// URL such as http://localhost:4318"
+            raise ValueError(msg)
+        try:
+            port = parsed.port
+        except ValueError:
+            port = -1
+        if port is not None and not 1 <= port <= 65535:
+            after_host = parsed.netloc.rsplit(":", 1)[-1]
+            msg = f"a URL whose port is from 1 to 65535 (not {after_host})"
             raise ValueError(msg)
         return value
 
@@ -179,3 +188,25 @@ class TelemetryConfig(_Section):
     records: RecordsConfig = Field(default_factory=RecordsConfig)
     capture_message_content: bool = False
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    propagators: list[str] = Field(default_factory=lambda: list(DEFAULT_PROPAGATORS))
+    _variables: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def record_variables(self, variables: dict[str, str]) -> None:
+        """Remember which environment variable set each dotted field (the loader calls it)."""
+        self._variables.update(variables)
+
+    def variable_of(self, field: str) -> str | None:
+        """The environment variable that set ``field`` (dotted), if one did.
+
+        Example: with ``OTEL_EXPORTER_OTLP_PROTOCOL=grpc``,
+        ``config.variable_of("otlp.protocol")`` is ``"OTEL_EXPORTER_OTLP_PROTOCOL"``.
+        """
+        return self._variables.get(field)
+
+    @field_validator("propagators")
+    @classmethod
+    def _installed_propagators(cls, value: list[str]) -> list[str]:
+        problems = [problem for name in value if (problem := propagator_problem(name))]
+        if problems:
+            raise ValueError("installed propagators: " + "; ".join(problems))
+        return list(dict.fromkeys(value))
