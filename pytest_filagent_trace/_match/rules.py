@@ -85,10 +85,14 @@ def _name(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | Non
 
 
 def _kind(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
+    if pattern.kind is None and not exact:
+        return None  # nothing to compare: the node's kind is not even read
     return _marker("kind", pattern.kind, node.kind, "INTERNAL", exact)
 
 
 def _status(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
+    if pattern.status is None and not exact:
+        return None
     return _marker("status", pattern.status, node.status, "UNSET", exact)
 
 
@@ -107,7 +111,10 @@ def _marker(
 
 
 def _description(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
-    expected, found = pattern.description, node.status_description
+    expected = pattern.description
+    if expected is None and not exact:
+        return None
+    found = node.status_description
     if expected is not None and not expected.equals(found):
         shown = "none" if found is None else format_value(found)
         return Difference(
