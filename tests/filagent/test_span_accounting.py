@@ -6,20 +6,27 @@ accepts connections and never answers, and a closed port.
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from filagent.metrics import Metrics
+from filagent.serving import free_port
 from filagent.telemetry.accounting import DROP_REASONS
 from filagent.telemetry.batching import GRACE_SECONDS, AccountedBatchSpanProcessor
 from filagent.telemetry.config import config_from_mapping
@@ -228,3 +235,56 @@ def test_every_drop_reason_is_exposed_at_zero() -> None:
 def test_an_unknown_drop_reason_is_refused() -> None:
     with pytest.raises(ValueError, match="a drop reason must be one of queue_full"):
         Metrics().spans_dropped(1, reason="lost")  # type: ignore[arg-type]
+
+
+def test_the_batch_timeout_variable_reaches_the_exporter() -> None:
+    config = config_from_mapping({}, env={"OTEL_BSP_EXPORT_TIMEOUT": "1500"})
+    exporter = build_span_exporter("otlp", config)
+    assert exporter._client._timeout == 1.5  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_filagent_serve_stops_within_its_export_timeout_when_the_receiver_is_dead(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    with dead_receiver() as url:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FILAGENT_", "OTEL_"))}
+        env.update(
+            OTEL_EXPORTER_OTLP_ENDPOINT=url,
+            OTEL_BSP_EXPORT_TIMEOUT="1000",
+            OTEL_BSP_SCHEDULE_DELAY="10",
+            FILAGENT_RECORDS_PATH=str(tmp_path / "r.jsonl"),
+            FILAGENT_USER_ID_SECRET="accounting-secret-0123",
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "filagent", "serve", "--no-search", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    body = {"messages": [{"role": "user", "content": "What is 2+2?"}]}
+                    answer = httpx.post(f"http://127.0.0.1:{port}/chat", json=body, timeout=10)
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline
+                    assert process.poll() is None
+                    time.sleep(0.1)
+            assert answer.status_code == 200
+            time.sleep(0.2)  # the batch is in flight to the dead receiver
+            started = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            code = process.wait(30)
+            took = time.monotonic() - started
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+    print(f"filagent serve stopped {took:.2f}s after SIGTERM (export timeout 1 s)")
+    assert code == 0
+    # A correctness bound, generous: not hanging on the dead receiver (it took 20 s or more).
+    assert took < 1.0 + GRACE_SECONDS + 3.0, f"stopping took {took:.1f}s"
