@@ -15,8 +15,12 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.metadata import entry_points
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from opentelemetry.propagators.textmap import TextMapPropagator
 
 DEFAULT_PROPAGATORS: Final = ("tracecontext", "baggage")
 _GROUP: Final = "opentelemetry_propagator"
@@ -49,16 +53,18 @@ def propagator_problem(name: str) -> str | None:
     return f"{name!r} needs its package: pip install {package}"
 
 
-def install_propagators(names: tuple[str, ...] | list[str]) -> None:
-    """Make the composite of ``names`` the global propagator (none: propagate nothing).
+def build_propagator(names: Sequence[str]) -> TextMapPropagator:
+    """The composite of the installed propagators ``names``, in that order (none: a no-op).
 
-    Instrumentations read the global propagator.
+    Example::
+
+        build_propagator(["tracecontext", "baggage"]).fields
+        # {'traceparent', 'tracestate', 'baggage'}
     """
-    from opentelemetry import propagate
     from opentelemetry.propagators.composite import CompositePropagator
 
     loaded = []
     for point in entry_points(group=_GROUP):
         if point.name in names:
-            loaded.append((names.index(point.name), point.load()()))
-    propagate.set_global_textmap(CompositePropagator([p for _, p in sorted(loaded)]))
+            loaded.append((list(names).index(point.name), point.load()()))
+    return CompositePropagator([propagator for _, propagator in sorted(loaded)])

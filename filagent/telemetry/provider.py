@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, cast
 
@@ -29,7 +29,7 @@ from filagent.telemetry.batching import AccountedBatchSpanProcessor
 from filagent.telemetry.config import ConfigError, ConfigProblem, TelemetryConfig
 from filagent.telemetry.privacy.redactor import Redactor
 from filagent.telemetry.privacy.spans import install_redaction
-from filagent.telemetry.propagators import DEFAULT_PROPAGATORS, install_propagators
+from filagent.telemetry.propagators import DEFAULT_PROPAGATORS, build_propagator
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from opentelemetry.sdk.resources import Resource
@@ -226,10 +226,12 @@ class _NoAccounting:
 _NO_ACCOUNTING = _NoAccounting()
 
 
-def install_w3c_propagators(names: tuple[str, ...] | list[str] = DEFAULT_PROPAGATORS) -> None:
+def install_w3c_propagators(names: Sequence[str] = DEFAULT_PROPAGATORS) -> None:
     """Make the configured propagators global: W3C tracecontext + baggage by default.
 
     Instrumentations read the global propagator; ``OTEL_PROPAGATORS`` (the
-    ``propagators`` field) chooses them, checked at start-up.
+    ``propagators`` field, checked at start-up) chooses others.
     """
-    install_propagators(names)
+    from opentelemetry import propagate
+
+    propagate.set_global_textmap(build_propagator(names))
