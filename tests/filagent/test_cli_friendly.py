@@ -122,6 +122,7 @@ def test_an_endpoint_variable_port_out_of_range_names_the_variable() -> None:
     assert "environment variable OTEL_EXPORTER_OTLP_ENDPOINT: found 'http://" in str(raised.value)
 
 
+@pytest.mark.slow  # starts filagent processes
 def test_grpc_without_the_extra_names_the_variable_once() -> None:
     completed = run("serve", "--no-search", "--port", "0", OTEL_EXPORTER_OTLP_PROTOCOL="grpc")
     assert completed.returncode == 2
@@ -147,6 +148,7 @@ def test_otel_propagators_is_honoured(value: str, fields: set[str]) -> None:
     assert propagate.get_global_textmap().fields == fields
 
 
+@pytest.mark.slow  # starts filagent processes
 def test_an_unknown_propagator_stops_start_up_naming_the_variable_and_the_package() -> None:
     completed = run("chat", "hi", OTEL_PROPAGATORS="b3")
     assert completed.returncode == 2, completed.stderr
@@ -158,6 +160,7 @@ def test_an_unknown_propagator_stops_start_up_naming_the_variable_and_the_packag
 # --- start-up output ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # starts filagent processes
 def test_serve_start_up_lines_and_warnings_are_json(tmp_path: Path) -> None:
     port = free_port()
     process = subprocess.Popen(

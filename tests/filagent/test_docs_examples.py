@@ -115,6 +115,7 @@ def shown_commands(block: str) -> list[tuple[str, str]]:
     return [(c, o.rstrip()) for c, o in pairs]
 
 
+@pytest.mark.slow  # starts filagent processes
 def test_every_configuration_problem_shown_is_what_serve_prints(tmp_path: Path) -> None:
     block = next(b for b in blocks(USAGE) if "filagent: configuration error" in b)
     pairs = shown_commands(block)
