@@ -43,6 +43,7 @@ from pytest_filagent_trace._match import (
     descendant,
     event,
     glob,
+    link,
     parse_tree,
     span,
     span_tree_matches,
@@ -73,6 +74,7 @@ from pytest_filagent_trace._snapshot import (
 )
 from pytest_filagent_trace._spans import (
     SpanEvent,
+    SpanLink,
     SpanNode,
     SpanTree,
     build_trees,
@@ -103,6 +105,7 @@ __all__ = [
     "SnapshotOptions",
     "SpanEvent",
     "SpanLeakWarning",
+    "SpanLink",
     "SpanNode",
     "SpanPattern",
     "SpanTree",
@@ -126,6 +129,7 @@ __all__ = [
     "find_pii",
     "glob",
     "install_log_hooks",
+    "link",
     "mask_pii",
     "node_from_span",
     "normalize_traces",

@@ -13,9 +13,16 @@ from typing import Any
 
 from pytest_filagent_trace._match.budgets import DurationBudget, parse_budget
 from pytest_filagent_trace._match.events import EventPattern
+from pytest_filagent_trace._match.links import LinkPattern
 from pytest_filagent_trace._match.matchers import Matcher, as_matcher
 
-__all__ = ["checked_count", "checked_flag", "expected_duration", "expected_events"]
+__all__ = [
+    "checked_count",
+    "checked_flag",
+    "expected_duration",
+    "expected_events",
+    "expected_links",
+]
 
 
 def checked_count(count: Any) -> int | None:
@@ -68,3 +75,14 @@ def expected_events(
         if not _is_ellipsis(item) and not isinstance(item, EllipsisType)
     )
     return patterns, open_ended
+
+
+def expected_links(links: Iterable[LinkPattern] | None) -> tuple[LinkPattern, ...] | None:
+    """The expected links, each a :func:`link` pattern."""
+    if links is None:
+        return None
+    listed = tuple(links)
+    for item in listed:
+        if not isinstance(item, LinkPattern):
+            raise TypeError(f"span(links=[...]) takes link(...) patterns, found {item!r}")
+    return listed

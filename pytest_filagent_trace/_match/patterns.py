@@ -26,6 +26,7 @@ from pytest_filagent_trace._match.budgets import DurationBudget
 from pytest_filagent_trace._match.children import Child, Children, DescendantPattern
 from pytest_filagent_trace._match.engine import Engine, room_for
 from pytest_filagent_trace._match.events import EventPattern, attributes_repr
+from pytest_filagent_trace._match.links import LinkPattern
 from pytest_filagent_trace._match.markers import normalize_kind, normalize_status
 from pytest_filagent_trace._match.matchers import (
     ANY,
@@ -41,6 +42,7 @@ from pytest_filagent_trace._match.pattern_args import (
     checked_flag,
     expected_duration,
     expected_events,
+    expected_links,
 )
 from pytest_filagent_trace._match.shapes import Shape, shape
 from pytest_filagent_trace._spans import SpanNode, SpanTree, roots_of
@@ -95,6 +97,7 @@ class SpanPattern(Matcher):
         "events_open",
         "exact_attributes",
         "kind",
+        "links",
         "literal",
         "literal_attribute",
         "name",
@@ -122,6 +125,7 @@ class SpanPattern(Matcher):
         schema_url: Any = None,
         resource: Mapping[str, Any] | None = None,
         sampled: bool | None = None,
+        links: Iterable[LinkPattern] | None = None,
     ) -> None:
         self.name = name
         self._name = name_matcher(name, "span(name)")
@@ -133,6 +137,7 @@ class SpanPattern(Matcher):
         self.duration = expected_duration(duration)
         self.exact_attributes = checked_flag(exact_attributes, "exact_attributes")
         self.origin = Origin.of(scope, scope_version, schema_url, resource, sampled)
+        self.links = expected_links(links)
         self._attributes = {key: as_matcher(value) for key, value in (attributes or {}).items()}
         self.attribute_keys = frozenset(self._attributes)
         self.literal_attribute = _literal_attribute(self._attributes)
@@ -221,6 +226,8 @@ class SpanPattern(Matcher):
             args.append(f"exact_attributes={self.exact_attributes}")
         if self.origin is not None:
             args.extend(self.origin.reprs())
+        if self.links is not None:
+            args.append("links=[" + ", ".join(map(repr, self.links)) + "]")
         if isinstance(self.duration, DurationBudget):
             args.append(f"duration={format_value(self.duration.text)}")
         elif self.duration is not None:
@@ -249,6 +256,7 @@ def span(
     schema_url: Any = None,
     resource: Mapping[str, Any] | None = None,
     sampled: bool | None = None,
+    links: Iterable[LinkPattern] | None = None,
 ) -> SpanPattern:
     """An expected span, its children given after the name (or as ``children=[...]``).
 
@@ -276,6 +284,7 @@ def span(
       span (its name as a name is matched: exact, glob or regex; the others as values);
       ``resource``: expected resource attributes, as ``attributes`` (extra ones are fine);
       ``sampled``: the span context's sampled flag.
+    - ``links``: :func:`link` patterns, each matching a different link of the span.
 
     Example:
         >>> span("POST /chat", span("agent.route"), kind="server")
@@ -299,6 +308,7 @@ def span(
         schema_url=schema_url,
         resource=resource,
         sampled=sampled,
+        links=links,
     )
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pytest_filagent_trace._match.budgets import DurationBudget
 from pytest_filagent_trace._match.events import assign, events_match
+from pytest_filagent_trace._match.links import link_text
 from pytest_filagent_trace._match.strictness import Strictness
 from pytest_filagent_trace._spans import MISSING, SpanNode
 from pytest_filagent_trace._textform import format_duration, format_value
@@ -64,6 +65,8 @@ def differences(
             yield found
     if pattern.origin is not None:
         yield from pattern.origin.differences(node)
+    if pattern.links is not None:
+        yield from _links(pattern, node)
     if pattern.matchers:
         yield from _attributes(pattern, node)
     only_listed = pattern.exact_attributes
@@ -178,6 +181,18 @@ def _attributes(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
             + (f" ({reason})" if reason else ""),
             f"{key} expected {_clip(expected)}",
         )
+
+
+def _links(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
+    expected = pattern.links or ()
+    placed = assign(expected, node.links)
+    found = "; ".join(link_text(actual) for actual in node.links) or "none"
+    for index, link_pattern in enumerate(expected):
+        if index not in placed:
+            yield Difference(
+                f"link {link_pattern!r}: missing; links: {found}",
+                f"link {_clip(repr(link_pattern))} missing",
+            )
 
 
 def _extra_attributes(pattern: SpanPattern, node: SpanNode, option: str) -> Difference:

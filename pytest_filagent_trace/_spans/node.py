@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from pytest_filagent_trace._spans.convert import SpanReader
 
-__all__ = ["PATH_SEPARATOR", "SpanEvent", "SpanNode"]
+__all__ = ["PATH_SEPARATOR", "SpanEvent", "SpanLink", "SpanNode"]
 
 PATH_SEPARATOR = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
 """Separator between span names in :meth:`SpanNode.path`."""
@@ -33,8 +33,28 @@ _DEFERRED = frozenset(
         "scope_version",
         "schema_url",
         "sampled",
+        "links",
     }
 )
+
+
+@dataclass(frozen=True)
+class SpanLink:
+    """A link from a span to another span context, with the link's attributes.
+
+    ``target`` is the linked span when it is among the spans linked together with this
+    one (the same capture or ``build_trees`` call), else None: a link to a span outside
+    the capture still has its ids.
+    """
+
+    trace_id: str
+    span_id: str
+    attributes: dict[str, Any]
+    target: SpanNode | None = field(default=None, compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        where = self.target.path() if self.target is not None else "outside the capture"
+        return f"<SpanLink to {where!r} span_id={self.span_id}>"
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,7 @@ class SpanNode:
         "end_time",
         "events",
         "kind",
+        "links",
         "name",
         "orphan",
         "parent",
@@ -103,6 +124,7 @@ class SpanNode:
     scope_version: str | None
     schema_url: str | None
     sampled: bool
+    links: list[SpanLink]
     _span: ReadableSpan | None
     _reader: SpanReader | None
 
@@ -127,6 +149,7 @@ class SpanNode:
         scope_version: str | None = None,
         schema_url: str | None = None,
         sampled: bool = True,
+        links: list[SpanLink] | None = None,
     ) -> None:
         self.name = name
         self.kind = kind
@@ -147,6 +170,7 @@ class SpanNode:
         self.scope_version = scope_version
         self.schema_url = schema_url
         self.sampled = sampled
+        self.links = [] if links is None else links
         self._span = None
         self._reader = None
 
@@ -195,6 +219,7 @@ class SpanNode:
             scope_version=self.scope_version,
             schema_url=self.schema_url,
             sampled=self.sampled,
+            links=list(self.links),
         )
 
     @property
