@@ -184,7 +184,9 @@ def _bounds(count: Count) -> tuple[int, int | None]:
 
 
 def _call(selector: Selector, count: Count, conditions: Conditions) -> str:
-    parts = [format_value(selector.text)]
+    # A selector that quotes span names reads best in single quotes, as Python shows it.
+    text = selector.text
+    parts = [repr(text) if '"' in text else format_value(text)]
     if count is not None:
         parts.append(f"count={count!r}")
     parts.extend(conditions.reprs())
