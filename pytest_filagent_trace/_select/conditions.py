@@ -55,7 +55,7 @@ class Conditions:
         """Every condition ``node`` fails (an empty list when it passes them all)."""
         problems: list[str] = []
         if self.pattern is not None:
-            problems.extend(d.message for d in differences(self.pattern, node, exact=False))
+            problems.extend(d.message for d in differences(self.pattern, node, False))
         duration = self.duration
         if isinstance(duration, Budget):
             problem = duration.problem(node)
