@@ -17,10 +17,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from pytest_filagent_trace._match import Matcher, as_matcher, span
+from pytest_filagent_trace._match import span
 from pytest_filagent_trace._select.candidates import candidate_lines
 from pytest_filagent_trace._select.conditions import Conditions, SpanFailure, count_text
-from pytest_filagent_trace._select.durations import Budget, parse_budget
 from pytest_filagent_trace._select.selectors import Selector
 from pytest_filagent_trace._spans import SpanNode, spans_of
 from pytest_filagent_trace._textform import format_value
@@ -92,11 +91,9 @@ def assert_spans(
     __tracebackhide__ = True
     compiled = _selector(selector)
     low, high = _bounds(count)
+    local = kind is not None or status is not None or attributes or duration is not None
     conditions = Conditions(
-        None
-        if kind is None and status is None and not attributes
-        else span(kind=kind, status=status, attributes=attributes),
-        _duration(duration),
+        span(kind=kind, status=status, attributes=attributes, duration=duration) if local else None,
         None if ancestor is None else _selector(ancestor),
         None if parent is None else _selector(parent),
     )
@@ -154,15 +151,6 @@ def _picked_lines(
 def _selector(value: str | Selector) -> Selector:
     __tracebackhide__ = True
     return value if isinstance(value, Selector) else Selector.parse(value)
-
-
-def _duration(value: Any) -> Budget | Matcher | None:
-    __tracebackhide__ = True
-    if value is None or isinstance(value, Budget):
-        return value
-    if isinstance(value, str):
-        return parse_budget(value)
-    return as_matcher(value)
 
 
 def _bounds(count: Count) -> tuple[int, int | None]:

@@ -3,8 +3,8 @@
 Example:
     >>> read_filter(Cursor("[http.status_code>=500]")).text
     '[http.status_code>=500]'
-    >>> read_filter(Cursor("[duration<1.5ms]")).budget.nanoseconds
-    1500000
+    >>> read_filter(Cursor("[duration<1.5ms]")).nanoseconds
+    1500000.0
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 from pytest_filagent_trace._select.cursor import Cursor, typed_literal
-from pytest_filagent_trace._select.durations import COMPARISONS, Budget, parse_duration
-from pytest_filagent_trace._select.filters import AttributeFilter, DurationFilter
+from pytest_filagent_trace._select.filters import COMPARISONS, AttributeFilter, DurationFilter
+from pytest_filagent_trace._textform import BUDGET, DURATION_UNITS
 
-__all__ = ["OPERATORS", "read_filter"]
+__all__ = ["DURATION_KEY", "OPERATORS", "parse_duration", "read_filter"]
 
 _KEY_STOP = frozenset(" \t\n=!~[]:\"'<>^$*")
 _VALUE_STOP = frozenset(" \t\n]")
@@ -24,6 +24,20 @@ OPERATORS = ("!=", "^=", "$=", "*=", "~=", "<=", ">=", "=", "<", ">")
 _LISTED = ", ".join(sorted(OPERATORS, key=OPERATORS.index))
 DURATION_KEY = "duration"
 """The unquoted key that stands for the span's own duration in a comparison."""
+
+
+def parse_duration(text: str) -> float | None:
+    """Nanoseconds for a duration with its unit (``50ms``, ``1.5 s``), as budgets write
+    them; None for anything else.
+
+    Example:
+        >>> parse_duration("50ms"), parse_duration("20 µs"), parse_duration("50")
+        (50000000.0, 20000.0, None)
+    """
+    found = BUDGET.fullmatch(f"< {text}")
+    if found is None or found["unit"] is None:
+        return None
+    return float(found["number"]) * DURATION_UNITS[found["unit"]]
 
 
 def read_filter(cursor: Cursor) -> AttributeFilter | DurationFilter:
@@ -112,5 +126,4 @@ def _duration(cursor: Cursor, operator: str, bare: str | None, value_at: int) ->
             ' (quote the key, ["duration"<5], for an attribute of that name)',
             value_at,
         )
-    budget = Budget(operator, nanoseconds=nanoseconds, text=f"{operator} {bare}")
-    return DurationFilter(budget, bare)
+    return DurationFilter(operator, nanoseconds, bare)

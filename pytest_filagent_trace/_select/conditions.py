@@ -1,9 +1,10 @@
 """What ``assert_spans`` checks on each picked span, and how it says what is wrong.
 
 Attributes, status and kind go through a ``span(...)`` pattern and the one local
-comparison of ``_match`` (``differences``), so they read and decide exactly as in
-``assert_span_tree``. A duration is a :class:`Budget` or a matcher on nanoseconds;
-``ancestor``/``parent`` are selectors some ancestor (the parent) must match.
+comparison of ``_match`` (``differences``), and so does ``duration`` (a budget such as
+``"< 50ms"`` or ``"< 30% parent"``, or a matcher of the nanoseconds): they read and decide
+exactly as in ``assert_span_tree``. ``ancestor``/``parent`` are selectors some ancestor
+(the parent) must match.
 
 Example:
     >>> count_text(1, None), count_text(0, 0), count_text(2, 2), count_text(1, 3)
@@ -14,8 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pytest_filagent_trace._match import Matcher, SpanPattern, differences
-from pytest_filagent_trace._select.durations import Budget, format_duration
+from pytest_filagent_trace._match import SpanPattern, differences
 from pytest_filagent_trace._select.selectors import Selector
 from pytest_filagent_trace._spans import PATH_SEPARATOR, SpanNode
 from pytest_filagent_trace._textform import format_value
@@ -47,7 +47,6 @@ class Conditions:
     """The conditions of one ``assert_spans`` call; None where none was given."""
 
     pattern: SpanPattern | None
-    duration: Budget | Matcher | None
     ancestor: Selector | None
     parent: Selector | None
 
@@ -56,16 +55,6 @@ class Conditions:
         problems: list[str] = []
         if self.pattern is not None:
             problems.extend(d.message for d in differences(self.pattern, node, False))
-        duration = self.duration
-        if isinstance(duration, Budget):
-            problem = duration.problem(node)
-            if problem is not None:
-                problems.append(problem)
-        elif duration is not None and not duration.equals(node.duration_ns):
-            problems.append(
-                f"duration: expected {duration!r} (in ns),"
-                f" found {node.duration_ns} ns ({format_duration(node.duration_ns)})"
-            )
         if self.ancestor is not None and not any(map(self.ancestor.matches, node.ancestors())):
             problems.append(
                 f"ancestor: expected one matching {format_value(self.ancestor.text)},"
@@ -86,12 +75,8 @@ class Conditions:
         """The conditions as the keyword arguments that gave them."""
         parts: list[str] = []
         if self.pattern is not None:
-            # span(kind=..., status=..., attributes=...) without its name: the keywords.
+            # span(kind=..., status=..., attributes=..., duration=...) without its name.
             parts.append(repr(self.pattern).removeprefix("span(").removesuffix(")"))
-        if isinstance(self.duration, Budget):
-            parts.append(f"duration={format_value(self.duration.text)}")
-        elif self.duration is not None:
-            parts.append(f"duration={self.duration!r}")
         if self.ancestor is not None:
             parts.append(f"ancestor={format_value(self.ancestor.text)}")
         if self.parent is not None:

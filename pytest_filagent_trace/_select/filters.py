@@ -18,17 +18,18 @@ Example:
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any, Protocol
 
-from pytest_filagent_trace._select.durations import COMPARISONS, Budget, format_duration
 from pytest_filagent_trace._spans import SpanNode, typed_equal
-from pytest_filagent_trace._textform import format_value
+from pytest_filagent_trace._textform import format_duration, format_value
 
 __all__ = [
+    "COMPARISONS",
     "PSEUDOS",
     "AttributeFilter",
     "Compound",
@@ -44,6 +45,13 @@ PSEUDOS = sorted(_KIND_PSEUDOS | _STATUS_PSEUDOS | _OTHER_PSEUDOS)
 """Every simple pseudo-class, in the order an error message lists them."""
 
 _TEXT_OPERATORS = frozenset({"^=", "$=", "*=", "~="})
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+"""The numeric operators of attribute filters and of ``[duration...]``."""
 
 
 class NodeTest(Protocol):
@@ -158,25 +166,25 @@ def _text(value: Any) -> str | None:
 
 @dataclass(frozen=True)
 class DurationFilter:
-    """``[duration<50ms]``: the span's own duration (``duration_ns``) within a budget.
+    """``[duration<50ms]``: the span's own duration (``duration_ns``) compared.
 
     Example:
-        >>> from pytest_filagent_trace._select.durations import parse_budget
-        >>> DurationFilter(parse_budget("< 50ms"), "50ms").text
+        >>> DurationFilter("<", 50_000_000, "50ms").text
         '[duration<50ms]'
     """
 
-    budget: Budget
+    operator: str
+    nanoseconds: float
     raw: str
 
     @property
     def text(self) -> str:
         """The filter as a selector writes it."""
-        return f"[duration{self.budget.operator}{self.raw}]"
+        return f"[duration{self.operator}{self.raw}]"
 
     def accepts(self, node: SpanNode) -> bool:
-        """True when ``node``'s duration is within the budget."""
-        return self.budget.holds(node)
+        """True when ``node``'s duration compares so with the bound."""
+        return COMPARISONS[self.operator](node.duration_ns, self.nanoseconds)
 
     def found(self, node: SpanNode) -> str:
         """The duration of ``node``."""
