@@ -98,7 +98,10 @@ def candidate_lines(chains: Sequence[Chain], spans: Sequence[SpanNode]) -> list[
         names = sorted({node.name for node in spans})
         shown = ", ".join(format_value(name) for name in names[:10])
         more = f" and {len(names) - 10} more" if len(names) > 10 else ""
-        return [f"no span comes close; the {len(spans)} captured spans are named {shown}{more}"]
+        counted = (
+            "the 1 captured span is" if len(spans) == 1 else f"the {len(spans)} captured spans are"
+        )
+        return [f"no span comes close; {counted} named {shown}{more}"]
     lines = ["nearest candidates:"]
     for path, reason, count in groups:
         times = f" ({count} spans)" if count > 1 else ""

@@ -153,6 +153,12 @@ def test_without_any_close_candidate_the_captured_names_are_listed(trace: SpanTr
     )
 
 
+def test_a_single_captured_span_is_counted_in_the_singular() -> None:
+    assert failure(make("a"), "zzz").splitlines()[1] == (
+        'no span comes close; the 1 captured span is named "a"'
+    )
+
+
 def test_an_empty_source_says_no_spans_were_captured() -> None:
     assert failure([], "db.query").splitlines()[1] == "no spans were captured"
 
