@@ -98,7 +98,7 @@ def assert_spans(
         None if parent is None else _selector(parent),
     )
     spans = spans_of(source)
-    selected = [node for node in spans if compiled.matches(node)]
+    selected = compiled.pick(spans)
     failures = [failure for failure in map(conditions.check, selected) if failure.problems]
     count_holds = low <= len(selected) and (high is None or len(selected) <= high)
     if count_holds and not failures:

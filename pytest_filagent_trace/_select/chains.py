@@ -6,8 +6,10 @@ time, as every tree of the plugin holds them. Roots have no siblings.
 
 A chain is matched from its last step backwards, up the ancestors and back along the
 siblings of the span, so only the spans a selector is asked about are looked at. A
-*relative* chain (the inside of ``:has(...)``) starts at an anchor: its first step is the
-span ``:has`` is asked about.
+:class:`Walk` remembers, for one pass over a capture, which spans passed which step and
+whether some ancestor or earlier sibling did, so each question is answered once and a
+selector stays linear in the number of spans. A *relative* chain (the inside of
+``:has(...)``) starts at an anchor: its first step is the span ``:has`` is asked about.
 
 Example:
     >>> chain = Chain((Compound("a"), Compound("b")), (">",))
@@ -21,43 +23,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pytest_filagent_trace._select.filters import Compound
+from pytest_filagent_trace._select.walk import Walk
 from pytest_filagent_trace._spans import SpanNode
 
-__all__ = ["COMBINATORS", "Chain", "previous_siblings"]
+__all__ = ["COMBINATORS", "Chain"]
 
 COMBINATORS = (" ", ">", "~", "+")
 """Descendant, child, later sibling, next sibling."""
-
-_Memo = dict[tuple[int, int], bool]
-
-
-def previous_siblings(node: SpanNode) -> list[SpanNode]:
-    """The siblings before ``node``, nearest first (none for a root).
-
-    Example:
-        >>> [n.name for n in previous_siblings(third_child)]  # doctest: +SKIP
-        ['second', 'first']
-    """
-    parent = node.parent
-    if parent is None:
-        return []
-    siblings = parent.children
-    for index, sibling in enumerate(siblings):
-        if sibling is node:
-            return siblings[index - 1 :: -1] if index else []
-    return []
-
-
-def next_siblings(node: SpanNode) -> list[SpanNode]:
-    """The siblings after ``node``, nearest first (none for a root)."""
-    parent = node.parent
-    if parent is None:
-        return []
-    siblings = parent.children
-    for index, sibling in enumerate(siblings):
-        if sibling is node:
-            return siblings[index + 1 :]
-    return []
 
 
 @dataclass(frozen=True)
@@ -88,51 +60,91 @@ class Chain:
         """The last step: what the selected span itself must pass."""
         return self.compounds[-1]
 
-    def matches(self, node: SpanNode) -> bool:
-        """True when ``node`` passes the last step and its relatives the ones before."""
-        return self._matches(node, len(self.compounds) - 1, {}, None)
+    def matches(self, node: SpanNode, walk: Walk | None = None) -> bool:
+        """True when ``node`` passes the last step and its relatives the ones before.
 
-    def matches_from(self, anchor: SpanNode, node: SpanNode, memo: _Memo) -> bool:
-        """For a relative chain: True when ``node`` is reached from ``anchor``."""
-        return self._matches(node, len(self.compounds) - 1, memo, anchor)
+        ``walk`` carries what earlier questions of the same pass learnt (for a relative
+        chain, it names the anchor).
+        """
+        if walk is None:
+            walk = Walk()
+        if len(self.compounds) == 1:
+            return self.compounds[0].matches(node, walk)  # nothing to remember for one step
+        return self._matches(node, len(self.compounds) - 1, walk)
 
-    def reach(self, anchor: SpanNode) -> Iterator[SpanNode]:
+    def reach(self, anchor: SpanNode, walk: Walk) -> Iterator[SpanNode]:
         """For a relative chain: the spans its last step may be, seen from ``anchor``."""
-        first = self.combinators[0]
-        if first in (" ", ">"):
+        if self.combinators[0] in (" ", ">"):
             below = anchor.walk()
             next(below)
             yield from below
             return
-        for sibling in next_siblings(anchor):
+        for sibling in walk.following(anchor):
             yield from sibling.walk()
 
-    def _matches(self, node: SpanNode, step: int, memo: _Memo, anchor: SpanNode | None) -> bool:
+    def _matches(self, node: SpanNode, step: int, walk: Walk) -> bool:
         if step == 0 and self.relative:
-            return node is anchor
-        if not self.compounds[step].matches(node):
-            return False
-        if step == 0:
-            return True
+            return node is walk.anchor
         key = (id(node), step)
-        known = memo.get(key)
+        known = walk.passed.get(key)
         if known is not None:
             return known
-        found = any(
-            self._matches(relative, step - 1, memo, anchor)
-            for relative in self._relatives(node, self.combinators[step - 1])
-        )
-        memo[key] = found
+        found = self.compounds[step].matches(node, walk)
+        if found and step > 0:
+            combinator = self.combinators[step - 1]
+            if combinator == ">":
+                found = node.parent is not None and self._matches(node.parent, step - 1, walk)
+            elif combinator == "+":
+                previous = walk.previous(node)
+                found = previous is not None and self._matches(previous, step - 1, walk)
+            elif combinator == " ":
+                found = self._some_ancestor(node, step - 1, walk)
+            else:
+                found = self._some_sibling_before(node, step - 1, walk)
+        walk.passed[key] = found
         return found
 
-    @staticmethod
-    def _relatives(node: SpanNode, combinator: str) -> Iterator[SpanNode]:
-        if combinator == ">":
-            if node.parent is not None:
-                yield node.parent
-        elif combinator == " ":
-            yield from node.ancestors()
-        elif combinator == "~":
-            yield from previous_siblings(node)
-        else:
-            yield from previous_siblings(node)[:1]
+    def _some_ancestor(self, node: SpanNode, step: int, walk: Walk) -> bool:
+        # Up the parents until one passes or one already answered: every span on the way
+        # gets the same answer, so a deep tree is climbed once per step, not once per span.
+        pending: list[SpanNode] = []
+        current = node
+        answer = False
+        while True:
+            known = walk.under.get((id(current), step))
+            if known is not None:
+                answer = known
+                break
+            pending.append(current)
+            parent = current.parent
+            if parent is None:
+                break
+            if self._matches(parent, step, walk):
+                answer = True
+                break
+            current = parent
+        for visited in pending:
+            walk.under[(id(visited), step)] = answer
+        return answer
+
+    def _some_sibling_before(self, node: SpanNode, step: int, walk: Walk) -> bool:
+        # The same along the earlier siblings: a long list of siblings is read once.
+        pending: list[SpanNode] = []
+        current = node
+        answer = False
+        while True:
+            known = walk.before.get((id(current), step))
+            if known is not None:
+                answer = known
+                break
+            pending.append(current)
+            previous = walk.previous(current)
+            if previous is None:
+                break
+            if self._matches(previous, step, walk):
+                answer = True
+                break
+            current = previous
+        for visited in pending:
+            walk.before[(id(visited), step)] = answer
+        return answer

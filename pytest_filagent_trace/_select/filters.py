@@ -18,13 +18,14 @@ Example:
 
 from __future__ import annotations
 
+import fnmatch
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pytest_filagent_trace._select.walk import Walk
 from pytest_filagent_trace._spans import SpanNode, typed_equal
 from pytest_filagent_trace._textform import format_duration, format_value
 
@@ -44,6 +45,7 @@ _OTHER_PSEUDOS = frozenset({"root", "orphan", "leaf"})
 PSEUDOS = sorted(_KIND_PSEUDOS | _STATUS_PSEUDOS | _OTHER_PSEUDOS)
 """Every simple pseudo-class, in the order an error message lists them."""
 
+_GLOB_CHARS = frozenset("*?[")
 _TEXT_OPERATORS = frozenset({"^=", "$=", "*=", "~="})
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
@@ -62,8 +64,8 @@ class NodeTest(Protocol):
         """The part as a selector writes it."""
         ...
 
-    def accepts(self, node: SpanNode) -> bool:
-        """True when ``node`` passes this part."""
+    def accepts(self, node: SpanNode, walk: Walk | None = None) -> bool:
+        """True when ``node`` passes this part (``walk``: the pass it is asked in)."""
         ...
 
     def found(self, node: SpanNode) -> str:
@@ -124,8 +126,9 @@ class AttributeFilter:
             return False
         return COMPARISONS[self.operator](actual, self.value)
 
-    def accepts(self, node: SpanNode) -> bool:
+    def accepts(self, node: SpanNode, walk: Walk | None = None) -> bool:
         """True when ``node``'s attributes pass this filter."""
+        del walk
         return self.matches(node.attributes)
 
     def found(self, node: SpanNode) -> str:
@@ -182,8 +185,9 @@ class DurationFilter:
         """The filter as a selector writes it."""
         return f"[duration{self.operator}{self.raw}]"
 
-    def accepts(self, node: SpanNode) -> bool:
+    def accepts(self, node: SpanNode, walk: Walk | None = None) -> bool:
         """True when ``node``'s duration compares so with the bound."""
+        del walk
         return COMPARISONS[self.operator](node.duration_ns, self.nanoseconds)
 
     def found(self, node: SpanNode) -> str:
@@ -208,8 +212,9 @@ class Pseudo:
         """The pseudo-class as a selector writes it."""
         return f":{self.name}"
 
-    def accepts(self, node: SpanNode) -> bool:
+    def accepts(self, node: SpanNode, walk: Walk | None = None) -> bool:
         """True when ``node`` has this status, kind or place."""
+        del walk
         pseudo = self.name
         if pseudo in _KIND_PSEUDOS:
             return node.kind == pseudo.upper()
@@ -247,6 +252,15 @@ class Compound:
 
     name: str | None
     tests: tuple[NodeTest, ...] = ()
+    _glob: Callable[[str], object] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Compiled once: a selector asks every span of a capture about its name.
+        name = self.name
+        glob = None
+        if name is not None and _GLOB_CHARS.intersection(name):
+            glob = re.compile(fnmatch.translate(name)).match
+        object.__setattr__(self, "_glob", glob)
 
     @property
     def text(self) -> str:
@@ -261,10 +275,12 @@ class Compound:
     def name_matches(self, node: SpanNode) -> bool:
         """True when ``node``'s name matches this step's name glob (or there is none)."""
         name = self.name
-        return name is None or node.name == name or fnmatchcase(node.name, name)
+        if name is None or node.name == name:
+            return True
+        return self._glob is not None and self._glob(node.name) is not None
 
-    def matches(self, node: SpanNode) -> bool:
+    def matches(self, node: SpanNode, walk: Walk | None = None) -> bool:
         """True when ``node`` itself passes this step (its ancestors are not looked at)."""
         if not self.name_matches(node):
             return False
-        return all(test.accepts(node) for test in self.tests)
+        return all(test.accepts(node, walk) for test in self.tests)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pytest_filagent_trace._select.chains import Chain
+from pytest_filagent_trace._select.walk import Walk
 from pytest_filagent_trace._spans import SpanNode
 
 __all__ = ["Has", "Not"]
@@ -33,9 +34,11 @@ class Not:
         """The pseudo-class as a selector writes it."""
         return f":not({', '.join(chain.text for chain in self.chains)})"
 
-    def accepts(self, node: SpanNode) -> bool:
+    def accepts(self, node: SpanNode, walk: Walk | None = None) -> bool:
         """True when no chain picks ``node``."""
-        return not any(chain.matches(node) for chain in self.chains)
+        if walk is None:
+            walk = Walk()
+        return not any(chain.matches(node, walk.nested(chain)) for chain in self.chains)
 
     def found(self, node: SpanNode) -> str:
         """Which selector picks ``node`` after all."""
@@ -54,11 +57,11 @@ class Has:
         """The pseudo-class as a selector writes it."""
         return f":has({', '.join(chain.text for chain in self.chains)})"
 
-    def accepts(self, node: SpanNode) -> bool:
+    def accepts(self, node: SpanNode, walk: Walk | None = None) -> bool:
         """True when a span reached from ``node`` passes one of the relative chains."""
         for chain in self.chains:
-            memo: dict[tuple[int, int], bool] = {}
-            if any(chain.matches_from(node, other, memo) for other in chain.reach(node)):
+            inner = Walk(node) if walk is None else walk.anchored(node)
+            if any(chain.matches(other, inner) for other in chain.reach(node, inner)):
                 return True
         return False
 

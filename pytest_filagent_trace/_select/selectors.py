@@ -16,10 +16,12 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from pytest_filagent_trace._select.chains import Chain
 from pytest_filagent_trace._select.grammar import SelectorSyntaxError, parse_chains
+from pytest_filagent_trace._select.walk import Walk
 from pytest_filagent_trace._spans import SpanNode, spans_of
 
 __all__ = ["Selector", "SelectorError", "select"]
@@ -97,7 +99,20 @@ class Selector:
             >>> Selector.parse("tool.*").select(trace_capture)  # doctest: +SKIP
             [<SpanNode 'POST /chat › agent.run_simple › tool.execute.calculator' ...>]
         """
-        return [node for node in spans_of(source) if self.matches(node)]
+        return self.pick(spans_of(source))
+
+    def pick(self, nodes: Iterable[SpanNode]) -> list[SpanNode]:
+        """The given nodes this selector selects, in their order.
+
+        One pass shares what it learns (which span passed which step), so a selector over
+        a whole capture costs about the same per span however deep or wide the trees.
+
+        Example:
+            >>> Selector.parse("b").pick([node_a, node_b])  # doctest: +SKIP
+            [node_b]
+        """
+        passes = [(chain, Walk()) for chain in self._chains]
+        return [node for node in nodes if any(chain.matches(node, walk) for chain, walk in passes)]
 
     def __repr__(self) -> str:
         return f"Selector({self.text!r})"

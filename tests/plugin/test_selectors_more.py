@@ -280,3 +280,42 @@ def test_durations_read_each_unit(text: str, nanoseconds: int) -> None:
 @pytest.mark.parametrize("text", ["50", "ms", "5 min", "-1ms", "1e3ms", "30% parent"])
 def test_what_is_not_a_duration_reads_as_none(text: str) -> None:
     assert parse_duration(text) is None
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        ("a ~ b ~ c", [5, 7]),
+        ("a + x + b", [2]),
+        ("b ~ c", [5, 7]),
+        ("c ~ b", [6]),
+        ("x + b ~ c", [5, 7]),
+        ("b + x + c", []),
+        ("b:not(a + x + *)", [4, 6]),
+        ("x:has(+ b ~ c)", [1, 3]),
+        ("*:has(~ c):has(+ b)", [1, 3, 5]),
+    ],
+)
+def test_one_pass_over_many_siblings_answers_each_span_alone(
+    selector: str, expected: list[int]
+) -> None:
+    # One pass remembers what earlier spans answered; every span still gets its own answer.
+    names = ["a", "x", "b", "x", "b", "c", "b", "c"]
+    root = make("r", *(make(name, attributes={"i": i}) for i, name in enumerate(names)))
+
+    assert [node.attributes["i"] for node in select(root, selector)] == expected
+    selector_alone = Selector.parse(selector)
+    assert [n.attributes["i"] for n in root.children if selector_alone.matches(n)] == expected
+
+
+def test_a_deep_chain_is_climbed_without_recursion() -> None:
+    top = make("top")
+    current = top
+    for _ in range(3_000):
+        child = make("level")
+        child.parent = current
+        current.children.append(child)
+        current = child
+
+    assert select(top, "top level:leaf") == [current]
+    assert len(select(top, "top ~ level, :root:has(level:leaf)")) == 1
