@@ -61,8 +61,10 @@ from pytest_filagent_trace._privacy import (
     mask_pii,
 )
 from pytest_filagent_trace._select import (
+    SelectedSpansMismatch,
     Selector,
     SelectorError,
+    assert_spans,
     select,
 )
 from pytest_filagent_trace._snapshot import (
@@ -100,6 +102,7 @@ __all__ = [
     "Problem",
     "ProviderConfigError",
     "RegexDetector",
+    "SelectedSpansMismatch",
     "Selector",
     "SelectorError",
     "SnapshotOptions",
@@ -120,6 +123,7 @@ __all__ = [
     "assert_logs_correlated",
     "assert_no_pii",
     "assert_span_tree",
+    "assert_spans",
     "build_trees",
     "capture_logs",
     "capture_spans",
