@@ -43,6 +43,7 @@ from pytest_filagent_trace._match import (
     descendant,
     event,
     glob,
+    link,
     parse_tree,
     span,
     span_tree_matches,
@@ -60,8 +61,10 @@ from pytest_filagent_trace._privacy import (
     mask_pii,
 )
 from pytest_filagent_trace._select import (
+    SelectedSpansMismatch,
     Selector,
     SelectorError,
+    assert_spans,
     select,
 )
 from pytest_filagent_trace._snapshot import (
@@ -73,6 +76,7 @@ from pytest_filagent_trace._snapshot import (
 )
 from pytest_filagent_trace._spans import (
     SpanEvent,
+    SpanLink,
     SpanNode,
     SpanTree,
     build_trees,
@@ -98,11 +102,13 @@ __all__ = [
     "Problem",
     "ProviderConfigError",
     "RegexDetector",
+    "SelectedSpansMismatch",
     "Selector",
     "SelectorError",
     "SnapshotOptions",
     "SpanEvent",
     "SpanLeakWarning",
+    "SpanLink",
     "SpanNode",
     "SpanPattern",
     "SpanTree",
@@ -117,6 +123,7 @@ __all__ = [
     "assert_logs_correlated",
     "assert_no_pii",
     "assert_span_tree",
+    "assert_spans",
     "build_trees",
     "capture_logs",
     "capture_spans",
@@ -126,6 +133,7 @@ __all__ = [
     "find_pii",
     "glob",
     "install_log_hooks",
+    "link",
     "mask_pii",
     "node_from_span",
     "normalize_traces",

@@ -20,6 +20,7 @@ from pytest_filagent_trace._match.children import DescendantPattern
 from pytest_filagent_trace._match.events import EventPattern, event
 from pytest_filagent_trace._match.expected import parse_tree, patterns_from_drafts
 from pytest_filagent_trace._match.explain import Problem
+from pytest_filagent_trace._match.links import LinkPattern, link
 from pytest_filagent_trace._match.matchers import (
     ABSENT,
     ANY,
@@ -37,6 +38,7 @@ __all__ = [
     "DescendantPattern",
     "Difference",
     "EventPattern",
+    "LinkPattern",
     "Matcher",
     "Problem",
     "SpanPattern",
@@ -48,6 +50,7 @@ __all__ = [
     "event",
     "explain_comparison",
     "glob",
+    "link",
     "parse_tree",
     "patterns_from_drafts",
     "span",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pytest_filagent_trace._match.budgets import DurationBudget
 from pytest_filagent_trace._match.events import assign, events_match
+from pytest_filagent_trace._match.links import link_text
 from pytest_filagent_trace._match.strictness import Strictness
 from pytest_filagent_trace._spans import MISSING, SpanNode
 from pytest_filagent_trace._textform import format_duration, format_value
@@ -62,6 +63,10 @@ def differences(
         found = rule(pattern, node, markers)
         if found is not None:
             yield found
+    if pattern.origin is not None:
+        yield from pattern.origin.differences(node)
+    if pattern.links is not None:
+        yield from _links(pattern, node)
     if pattern.matchers:
         yield from _attributes(pattern, node)
     only_listed = pattern.exact_attributes
@@ -178,6 +183,18 @@ def _attributes(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
         )
 
 
+def _links(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
+    expected = pattern.links or ()
+    placed = assign(expected, node.links)
+    found = "; ".join(link_text(actual) for actual in node.links) or "none"
+    for index, link_pattern in enumerate(expected):
+        if index not in placed:
+            yield Difference(
+                f"link {link_pattern!r}: missing; links: {found}",
+                f"link {_clip(repr(link_pattern))} missing",
+            )
+
+
 def _extra_attributes(pattern: SpanPattern, node: SpanNode, option: str) -> Difference:
     extra = sorted(set(node.attributes) - pattern.attribute_keys)
     shown = ", ".join(f"{k}={value_text(node.attributes[k])}" for k in extra)
@@ -190,7 +207,7 @@ def _extra_attributes(pattern: SpanPattern, node: SpanNode, option: str) -> Diff
 
 def _events(pattern: SpanPattern, node: SpanNode, strict: Strictness) -> Iterator[Difference]:
     expected = pattern.events or ()
-    exact = strict.events
+    exact = strict.events and not pattern.events_open
     if events_match(expected, node.events, exact):
         return
     placed = assign(expected, node.events)

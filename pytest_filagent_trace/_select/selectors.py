@@ -2,7 +2,8 @@
 
 The grammar and how attribute values compare are described in
 :mod:`pytest_filagent_trace._select.grammar`: ``"POST /chat" > agent.* tool.*:error``,
-``tool.*[tool.execution.success=false]``, ``:root``, ``a, b``.
+``tool.*[tool.execution.success=false]``, ``:root``, ``a, b``, ``a + b``, ``a ~ b``,
+``db.query:not(:has(> cache.*))``, ``*[http.status_code>=500]``, ``*[duration>50ms]``.
 
 Example:
     >>> failed = select(
@@ -15,11 +16,13 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from pytest_filagent_trace._select.chains import Chain
 from pytest_filagent_trace._select.grammar import SelectorSyntaxError, parse_chains
-from pytest_filagent_trace._spans import SpanNode, roots_of
+from pytest_filagent_trace._select.walk import Walk
+from pytest_filagent_trace._spans import SpanNode, spans_of
 
 __all__ = ["Selector", "SelectorError", "select"]
 
@@ -75,6 +78,11 @@ class Selector:
         # Raised outside the handler: the parser's frames say nothing to the user.
         raise error
 
+    @property
+    def chains(self) -> tuple[Chain, ...]:
+        """The comma-separated parts, parsed."""
+        return self._chains
+
     def matches(self, node: SpanNode) -> bool:
         """True when ``node`` is selected (its ancestors are checked too).
 
@@ -91,7 +99,20 @@ class Selector:
             >>> Selector.parse("tool.*").select(trace_capture)  # doctest: +SKIP
             [<SpanNode 'POST /chat › agent.run_simple › tool.execute.calculator' ...>]
         """
-        return [node for root in roots_of(source) for node in root.walk() if self.matches(node)]
+        return self.pick(spans_of(source))
+
+    def pick(self, nodes: Iterable[SpanNode]) -> list[SpanNode]:
+        """The given nodes this selector selects, in their order.
+
+        One pass shares what it learns (which span passed which step), so a selector over
+        a whole capture costs about the same per span however deep or wide the trees.
+
+        Example:
+            >>> Selector.parse("b").pick([node_a, node_b])  # doctest: +SKIP
+            [node_b]
+        """
+        passes = [(chain, Walk()) for chain in self._chains]
+        return [node for node in nodes if any(chain.matches(node, walk) for chain, walk in passes)]
 
     def __repr__(self) -> str:
         return f"Selector({self.text!r})"

@@ -8,7 +8,7 @@ nodes into :class:`SpanTree`\ s, ``source`` is the adapter every entry point use
 from __future__ import annotations
 
 from pytest_filagent_trace._spans.convert import node_from_span, nodes_from_spans
-from pytest_filagent_trace._spans.node import PATH_SEPARATOR, SpanEvent, SpanNode
+from pytest_filagent_trace._spans.node import PATH_SEPARATOR, SpanEvent, SpanLink, SpanNode
 from pytest_filagent_trace._spans.source import (
     roots_of,
     spans_of,
@@ -31,6 +31,7 @@ __all__ = [
     "MISSING",
     "PATH_SEPARATOR",
     "SpanEvent",
+    "SpanLink",
     "SpanNode",
     "SpanTree",
     "build_trees",

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import ReadableSpan
 
-from pytest_filagent_trace._spans.node import SpanEvent, SpanNode
+from pytest_filagent_trace._spans.node import SpanEvent, SpanLink, SpanNode
 
-__all__ = ["SpanReader", "link_ids", "node_from_span", "nodes_from_spans"]
+__all__ = ["SpanReader", "hex_key", "link_ids", "node_from_span", "nodes_from_spans"]
 
 
 def _plain(value: Any) -> Any:
@@ -38,8 +38,8 @@ class SpanReader:
     """Reads the deferred fields of the nodes of one conversion from their SDK spans.
 
     One reader serves every node of a conversion, so a node costs one object and its
-    children list, not a copy of its span. Fields are read in three groups (attributes;
-    the resource; everything else) the first time one of the group is asked for. The
+    children list, not a copy of its span. Fields are read in four groups (attributes;
+    links; the resource; everything else) the first time one of the group is asked for. The
     plain form of each SDK ``Resource`` is made once and shared by its spans: a program
     has one or a few resources for thousands of spans. The resource object is kept beside
     its plain form, so its ``id`` cannot be reused while the entry lives.
@@ -47,6 +47,9 @@ class SpanReader:
 
     def __init__(self) -> None:
         self._resources: dict[int, tuple[object, dict[str, Any]]] = {}
+        # The spans of each trace by span id, once the nodes are linked: where a link
+        # finds its target.
+        self.linked: Mapping[Any, Mapping[Any, SpanNode]] = {}
 
     def node(self, span: ReadableSpan) -> SpanNode:
         """A node of ``span`` holding its name and times now and the rest on demand."""
@@ -67,6 +70,10 @@ class SpanReader:
         node.status = status.status_code.name
         node.status_description = status.description or None
         node.scope = scope.name if scope is not None else ""
+        node.scope_version = scope.version if scope is not None else None
+        node.schema_url = (scope.schema_url or None) if scope is not None else None
+        context = span.context
+        node.sampled = context.trace_flags.sampled if context is not None else True
         node.events = [
             SpanEvent(event.name, _plain_mapping(event.attributes), event.timestamp)
             for event in span.events
@@ -78,6 +85,20 @@ class SpanReader:
 
     def _attributes(self, node: SpanNode) -> None:
         node.attributes = _plain_mapping(_span_of(node).attributes)
+
+    def _links(self, node: SpanNode) -> None:
+        links = []
+        for link in _span_of(node).links:
+            context = link.context
+            links.append(
+                SpanLink(
+                    format(context.trace_id, "032x"),
+                    format(context.span_id, "016x"),
+                    _plain_mapping(link.attributes),
+                    self.linked.get(context.trace_id, {}).get(context.span_id),
+                )
+            )
+        node.links = links
 
     def _resource(self, node: SpanNode) -> None:
         resource = _span_of(node).resource
@@ -93,12 +114,16 @@ _GROUPS: dict[str, Callable[[SpanReader, SpanNode], None]] = {
     "status": SpanReader._head,
     "status_description": SpanReader._head,
     "scope": SpanReader._head,
+    "scope_version": SpanReader._head,
+    "schema_url": SpanReader._head,
+    "sampled": SpanReader._head,
     "events": SpanReader._head,
     "trace_id": SpanReader._head,
     "span_id": SpanReader._head,
     "parent_span_id": SpanReader._head,
     "attributes": SpanReader._attributes,
     "resource": SpanReader._resource,
+    "links": SpanReader._links,
 }
 
 
@@ -138,11 +163,12 @@ def link_ids(node: SpanNode) -> tuple[Any, Any, Any]:
             return 0, 0, None if parent is None else parent.span_id
         return context.trace_id, context.span_id, None if parent is None else parent.span_id
     parent_hex = node.parent_span_id
-    parent_key = None if parent_hex is None else _key(parent_hex)
-    return _key(node.trace_id), _key(node.span_id), parent_key
+    parent_key = None if parent_hex is None else hex_key(parent_hex)
+    return hex_key(node.trace_id), hex_key(node.span_id), parent_key
 
 
-def _key(hex_id: str) -> int | str:
+def hex_key(hex_id: str) -> int | str:
+    """A hex id as the integer links and trees compare by; text that is no hex stays text."""
     try:
         return int(hex_id, 16)
     except ValueError:

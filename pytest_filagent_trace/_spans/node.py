@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from pytest_filagent_trace._spans.convert import SpanReader
 
-__all__ = ["PATH_SEPARATOR", "SpanEvent", "SpanNode"]
+__all__ = ["PATH_SEPARATOR", "SpanEvent", "SpanLink", "SpanNode"]
 
 PATH_SEPARATOR = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
 """Separator between span names in :meth:`SpanNode.path`."""
@@ -30,8 +30,31 @@ _DEFERRED = frozenset(
         "parent_span_id",
         "resource",
         "scope",
+        "scope_version",
+        "schema_url",
+        "sampled",
+        "links",
     }
 )
+
+
+@dataclass(frozen=True)
+class SpanLink:
+    """A link from a span to another span context, with the link's attributes.
+
+    ``target`` is the linked span when it is among the spans linked together with this
+    one (the same capture or ``build_trees`` call), else None: a link to a span outside
+    the capture still has its ids.
+    """
+
+    trace_id: str
+    span_id: str
+    attributes: dict[str, Any]
+    target: SpanNode | None = field(default=None, compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        where = self.target.path() if self.target is not None else "outside the capture"
+        return f"<SpanLink to {where!r} span_id={self.span_id}>"
 
 
 @dataclass(frozen=True)
@@ -65,12 +88,16 @@ class SpanNode:
         "end_time",
         "events",
         "kind",
+        "links",
         "name",
         "orphan",
         "parent",
         "parent_span_id",
         "resource",
+        "sampled",
+        "schema_url",
         "scope",
+        "scope_version",
         "span_id",
         "start_time",
         "status",
@@ -94,6 +121,10 @@ class SpanNode:
     children: list[SpanNode]
     parent: SpanNode | None
     orphan: bool
+    scope_version: str | None
+    schema_url: str | None
+    sampled: bool
+    links: list[SpanLink]
     _span: ReadableSpan | None
     _reader: SpanReader | None
 
@@ -115,6 +146,10 @@ class SpanNode:
         children: list[SpanNode] | None = None,
         parent: SpanNode | None = None,
         orphan: bool = False,
+        scope_version: str | None = None,
+        schema_url: str | None = None,
+        sampled: bool = True,
+        links: list[SpanLink] | None = None,
     ) -> None:
         self.name = name
         self.kind = kind
@@ -132,6 +167,10 @@ class SpanNode:
         self.children = [] if children is None else children
         self.parent = parent
         self.orphan = orphan
+        self.scope_version = scope_version
+        self.schema_url = schema_url
+        self.sampled = sampled
+        self.links = [] if links is None else links
         self._span = None
         self._reader = None
 
@@ -177,6 +216,10 @@ class SpanNode:
             end_time=self.end_time,
             resource=self.resource,
             scope=self.scope,
+            scope_version=self.scope_version,
+            schema_url=self.schema_url,
+            sampled=self.sampled,
+            links=list(self.links),
         )
 
     @property

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import ReadableSpan
 
-from pytest_filagent_trace._spans.convert import SpanReader, link_ids
+from pytest_filagent_trace._spans.convert import SpanReader, hex_key, link_ids
 from pytest_filagent_trace._spans.node import SpanNode
 from pytest_filagent_trace._spans.values import typed_equal
 
@@ -146,6 +147,28 @@ class _Trace:
         self.orphans: list[SpanNode] = []
 
 
+def _give_links_their_targets(nodes: list[SpanNode], traces: Mapping[Any, _Trace]) -> None:
+    # Nodes read from SDK spans find their link targets when their links are first read;
+    # nodes built by hand have their links' targets filled in now.
+    spans_by_trace = {key: trace.spans for key, trace in traces.items()}
+    readers = {id(node._reader): node._reader for node in nodes if node._reader is not None}
+    for reader in readers.values():
+        reader.linked = spans_by_trace
+    for node in nodes:
+        if node._span is None and node.links:
+            node.links = [
+                link
+                if link.target is not None
+                else dataclasses.replace(
+                    link,
+                    target=spans_by_trace.get(hex_key(link.trace_id), {}).get(
+                        hex_key(link.span_id)
+                    ),
+                )
+                for link in node.links
+            ]
+
+
 def build_trees(spans: Iterable[ReadableSpan | SpanNode]) -> list[SpanTree]:
     """Group spans into one :class:`SpanTree` per trace id, traces by first start time.
 
@@ -217,6 +240,7 @@ def link_trees(
     for node in nodes:
         if len(node.children) > 1:
             node.children.sort(key=order)
+    _give_links_their_targets(nodes, traces)
 
     # Traces by their first start; sorting is stable, so traces starting together keep
     # the order they were first seen in.
