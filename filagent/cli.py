@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _version() -> str:
     try:
-        return metadata.version("filagent-tracing")
+        return metadata.version("pytest-filagent-trace")
     except metadata.PackageNotFoundError:
         return "0+unknown"
 

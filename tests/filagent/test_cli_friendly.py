@@ -56,7 +56,7 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
     assert exited.value.code == 0
-    assert capsys.readouterr().out.strip() == f"filagent {metadata.version('filagent-tracing')}"
+    assert capsys.readouterr().out.strip() == f"filagent {metadata.version('pytest-filagent-trace')}"
 
 
 @pytest.mark.parametrize("command", [[], ["serve"], ["search"], ["chat"], ["demo"], ["records"]])
@@ -126,7 +126,7 @@ def test_an_endpoint_variable_port_out_of_range_names_the_variable() -> None:
 def test_grpc_without_the_extra_names_the_variable_once() -> None:
     completed = run("serve", "--no-search", "--port", "0", OTEL_EXPORTER_OTLP_PROTOCOL="grpc")
     assert completed.returncode == 2
-    assert completed.stderr.count("pip install 'filagent-tracing[grpc]'") == 1
+    assert completed.stderr.count("pip install 'pytest-filagent-trace[grpc]'") == 1
     assert "environment variable OTEL_EXPORTER_OTLP_PROTOCOL: found 'grpc'" in completed.stderr
 
 
