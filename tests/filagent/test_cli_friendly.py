@@ -56,7 +56,8 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
     assert exited.value.code == 0
-    assert capsys.readouterr().out.strip() == f"filagent {metadata.version('pytest-filagent-trace')}"
+    version = metadata.version("pytest-filagent-trace")
+    assert capsys.readouterr().out.strip() == f"filagent {version}"
 
 
 @pytest.mark.parametrize("command", [[], ["serve"], ["search"], ["chat"], ["demo"], ["records"]])
