@@ -25,7 +25,6 @@ the ratio target is missed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -145,7 +144,7 @@ def serve(mode: str, port: int, otlp_url: str) -> None:
     if traced:
         clock.install()
     telemetry = TelemetryManager(config)
-    with open(os.devnull, "w") as devnull:  # noqa: PTH123 - a stream for the logs
+    with open(os.devnull, "w") as devnull:
         telemetry.configure_logging(devnull)
         with serve_in_thread(create_search_app(telemetry)) as search_url:
             app = create_app(
@@ -203,7 +202,7 @@ def server(mode: str, otlp_url: str) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
     env.pop("FILAGENT_TELEMETRY_CONFIG", None)
     env["PYTHONPATH"] = str(REPO)
-    process = subprocess.Popen(  # noqa: S603 - this very script, as a server
+    process = subprocess.Popen(
         [sys.executable, __file__, "--serve", mode, "--port", str(port), "--otlp", otlp_url],
         env=env,
         cwd=REPO,
@@ -327,7 +326,7 @@ def main() -> int:
     print(f"  ratio traced/untraced {ratio:.2f} (target >= {TARGET_RATIO:.2f}: {verdict})")
     print(f"traced stages per simple request ({spans_per_request:.1f} spans each):")
     print(
-        f"  span creation {per_request['creation']:.3f} ms (start + end, queueing included, redaction not)"
+        f"  span creation {per_request['creation']:.3f} ms (start, end and queueing; not redaction)"
     )
     redaction_verdict = "ok" if per_request["redaction"] <= TARGET_REDACTION_MS else "MISSED"
     print(
