@@ -24,7 +24,9 @@ from filagent.telemetry.privacy.detectors import (
     generic_secret_value,
     key_value_pattern,
     labelled_sin_detector,
+    variant_detectors,
 )
+from filagent.telemetry.privacy.forms import detection_form
 from filagent.telemetry.privacy.keys import KeyMatcher
 
 _URL_IN_TEXT: Final = re.compile(
@@ -48,6 +50,9 @@ class TextRedactor:
         toggles = config.detectors.model_dump()
         builtin = default_detectors(keep_loopback_ips=config.keep_loopback_ips)
         self.detectors: list[Detector] = [d for name, d in builtin.items() if toggles[name]]
+        for name, variant in variant_detectors().items():
+            if toggles[name]:
+                self.detectors.insert(self.detectors.index(builtin[name]) + 1, variant)
         if toggles["sin"]:
             self.detectors.insert(self.detectors.index(builtin["sin"]), labelled_sin_detector())
         self.detectors.extend(
@@ -100,7 +105,18 @@ class TextRedactor:
         return path if redacted == decoded else quote(redacted, safe="/:[]@+-._~")
 
     def redact_plain(self, text: str) -> str:
-        """Detectors and ``key=value`` rules, without the JSON and URL passes."""
+        """Detectors and ``key=value`` rules, without the JSON and URL passes.
+
+        They read the text's :func:`detection_form` (NFKC, percent-decoded): when that
+        form holds a finding, the redacted text is that form, masked.
+        """
+        view = detection_form(text)
+        if view == text:
+            return self._redact_form(text)
+        redacted = self._redact_form(view)
+        return redacted if redacted != view else self._redact_form(text)
+
+    def _redact_form(self, text: str) -> str:
         for detector in self.detectors:
             text = detector.redact(text, self.mask)
         return self._redact_key_values(text)
