@@ -119,7 +119,7 @@ class TelemetryManager:
                 on_export=self._count_export,
             )
             self._owns_provider = True
-        install_w3c_propagators()
+        install_w3c_propagators(self.redactor)
         opt_in_stable_http_semconv()
 
     # --- state -----------------------------------------------------------------
@@ -192,7 +192,8 @@ class TelemetryManager:
 
             manager.hash_user_id("alice")   # 'hmac-sha256:…'
         """
-        return self.redactor.hash_user_id(user_id)
+        # An id from a request is always hashed, even one shaped like a pseudonym.
+        return self.redactor.pseudonym(user_id)
 
     def redact_record(self, record: dict[str, Any]) -> dict[str, Any]:
         """A decision record as it may be written: ``DecisionRecorder(path, redact=...)``."""

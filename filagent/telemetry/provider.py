@@ -15,9 +15,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from filagent.telemetry.config import ConfigError, ConfigProblem, TelemetryConfig
+from filagent.telemetry.privacy.propagation import PrivateContextPropagator
 from filagent.telemetry.privacy.redactor import Redactor
 from filagent.telemetry.privacy.spans import install_redaction
 
@@ -209,17 +210,22 @@ def build_tracer_provider(
     return provider
 
 
-def install_w3c_propagators() -> None:
+def install_w3c_propagators(redactor: Redactor | None = None) -> None:
     """Make W3C tracecontext + baggage the global propagator.
 
     Instrumentations read the global propagator; FilAgent always speaks W3C
     (``traceparent``/``tracestate`` and ``baggage``), whatever ``OTEL_PROPAGATORS`` says.
+    With a ``redactor`` whose privacy is on, it is wrapped in a
+    :class:`PrivateContextPropagator`: ``tracestate`` and ``baggage`` keep only what the
+    privacy section allows, in spans and in what is forwarded.
     """
     from opentelemetry import propagate
     from opentelemetry.baggage.propagation import W3CBaggagePropagator
     from opentelemetry.propagators.composite import CompositePropagator
     from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-    propagate.set_global_textmap(
-        CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
-    )
+    w3c = CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+    if redactor is not None and redactor.enabled:
+        propagate.set_global_textmap(cast("Any", PrivateContextPropagator(w3c, redactor)))
+        return
+    propagate.set_global_textmap(w3c)

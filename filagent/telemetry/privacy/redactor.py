@@ -148,7 +148,22 @@ class Redactor:
             'hmac-sha256:fdbf8b1c'
         """
         if _USER_ID_HASH.fullmatch(user_id):
+            # Telemetry already holding a pseudonym: the value was redacted before.
             return user_id
+        return self.pseudonym(user_id)
+
+    def pseudonym(self, user_id: str) -> str:
+        """Keyed pseudonym of a user id arriving from outside: always a new HMAC.
+
+        Unlike ``hash_user_id``, a value already shaped like a pseudonym is hashed too,
+        so a client cannot choose the pseudonym its requests are recorded under.
+
+        Example:
+            >>> redactor = Redactor(PrivacyConfig(user_id_hmac_secret="0123456789abcdef"))
+            >>> chosen = "hmac-sha256:" + "0" * 64
+            >>> redactor.pseudonym(chosen) != chosen, redactor.hash_user_id(chosen) == chosen
+            (True, True)
+        """
         digest = hmac.new(self._secret, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
         return USER_ID_HASH_PREFIX + digest
 

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from filagent.telemetry.privacy.propagation import private_span_context
 from filagent.telemetry.privacy.redactor import CONTENT_EVENT_NAMES, Redactor
 
 if TYPE_CHECKING:
@@ -24,7 +25,16 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import ReadableSpan, Span, TracerProvider
 
-_SPAN_FIELDS: Final = ("_name", "_attributes", "_events", "_links", "_status", "_resource")
+_SPAN_FIELDS: Final = (
+    "_name",
+    "_attributes",
+    "_events",
+    "_links",
+    "_status",
+    "_resource",
+    "_context",
+    "_parent",
+)
 _REDACTION_FAILED: Final = "filagent.redaction.failed"
 
 
@@ -69,6 +79,7 @@ def check_sdk_span_layout() -> None:
             probe._links = (Link(context, BoundedAttributes(attributes={"l": "m"})),)
             probe._status = Status(StatusCode.ERROR, "d")
             probe._resource = Resource({"r": "s"})
+            probe._context = probe._parent = context
             observed = (
                 probe.name,
                 dict(probe.attributes or {}),
@@ -76,8 +87,9 @@ def check_sdk_span_layout() -> None:
                 dict(probe.links[0].attributes or {}),
                 probe.status.description,
                 dict(probe.resource.attributes),
+                probe.context is context and probe.parent is context,
             )
-            expected = ("renamed", {"k": "v"}, {"a": "b"}, {"l": "m"}, "d", {"r": "s"})
+            expected = ("renamed", {"k": "v"}, {"a": "b"}, {"l": "m"}, "d", {"r": "s"}, True)
             if observed != expected:
                 problems.append(f"wrote {expected!r} but the span reads back {observed!r}")
     except (TypeError, AttributeError, ValueError) as exc:
@@ -127,7 +139,13 @@ class RedactingSpanProcessor:
         self._resources: dict[int, tuple[Resource, Resource]] = {}
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        """Nothing to do at start: ``on_end`` sees every attribute ever set."""
+        """Make the span's ``tracestate`` private, before any child or outgoing call copies it.
+
+        Attributes wait for ``on_end``, which sees every attribute ever set.
+        """
+        context = span.context
+        if context is not None and context.trace_state and self.redactor.enabled:
+            span._context = private_span_context(context, self.redactor)
 
     def _on_ending(self, span: Span) -> None:
         """Called by the SDK just before ``on_end``; nothing to do."""
@@ -172,7 +190,7 @@ class RedactingSpanProcessor:
         ]
         links = [
             self._link(
-                link.context,
+                private_span_context(link.context, redactor),
                 self._attributes(link.attributes, redactor.redact_attributes(link.attributes)),
             )
             for link in span.links
@@ -188,6 +206,10 @@ class RedactingSpanProcessor:
         span._name = name
         span._attributes = attributes
         span._resource = self._redact_resource(span.resource)
+        if span.parent is not None and span.parent.trace_state:
+            span._parent = private_span_context(span.parent, redactor)
+        if span.context is not None and span.context.trace_state:
+            span._context = private_span_context(span.context, redactor)
 
     @staticmethod
     def _same_container(original: Any, items: Sequence[Any]) -> Any:
