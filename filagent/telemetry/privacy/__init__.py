@@ -32,20 +32,19 @@ from filagent.telemetry.privacy.config import (
     PrivacyConfig,
 )
 from filagent.telemetry.privacy.logs import EventDict, LogProcessor, redact_log_event
-from filagent.telemetry.privacy.propagation import (
-    PrivateContextPropagator,
-    private_span_context,
-    private_trace_state,
-)
-from filagent.telemetry.privacy.redactor import (
+from filagent.telemetry.privacy.plans import (
     CONTENT_ATTRIBUTE_PREFIXES,
     CONTENT_EVENT_NAMES,
     HEADER_PREFIXES,
     TRACE_CONTEXT_KEYS,
     URL_KEYS,
-    USER_ID_HASH_PREFIX,
-    Redactor,
 )
+from filagent.telemetry.privacy.propagation import (
+    PrivateContextPropagator,
+    private_span_context,
+    private_trace_state,
+)
+from filagent.telemetry.privacy.redactor import USER_ID_HASH_PREFIX, Redactor
 from filagent.telemetry.privacy.spans import (
     RedactingSpanProcessor,
     check_sdk_span_layout,

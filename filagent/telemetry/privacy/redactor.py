@@ -21,45 +21,20 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from filagent.telemetry.privacy.config import PrivacyConfig
+from filagent.telemetry.privacy.plans import (
+    CONTENT_ATTRIBUTE_PREFIXES,
+    HEADER_PREFIXES,
+    MAX_ENTRIES,
+    PLAIN_KEY,
+    QUERY_ONLY_KEYS,
+    TRACE_CONTEXT_KEYS,
+    TRACE_CONTEXT_VALUE,
+    URL_KEYS,
+    CleanTexts,
+    KeyKind,
+    KeyPlan,
+)
 from filagent.telemetry.privacy.text import TextRedactor
-
-#: Attribute keys whose value is a URL (or part of one): query values are masked.
-URL_KEYS: Final = frozenset(
-    {"url.full", "url.original", "http.url", "http.target", "url.query", "url.fragment"}
-)
-_QUERY_ONLY_KEYS: Final = frozenset({"url.query", "url.fragment"})
-
-#: Prefixes of HTTP headers captured by the OpenTelemetry instrumentations.
-HEADER_PREFIXES: Final = ("http.request.header.", "http.response.header.")
-
-#: GenAI message content, kept only when ``capture_message_content`` is on.
-CONTENT_ATTRIBUTE_PREFIXES: Final = (
-    "gen_ai.prompt",
-    "gen_ai.completion",
-    "gen_ai.input.messages",
-    "gen_ai.output.messages",
-    "gen_ai.system_instructions",
-    "gen_ai.tool.call.arguments",
-    "gen_ai.tool.call.result",
-)
-CONTENT_EVENT_NAMES: Final = frozenset(
-    {
-        "gen_ai.user.message",
-        "gen_ai.system.message",
-        "gen_ai.assistant.message",
-        "gen_ai.tool.message",
-        "gen_ai.choice",
-        "gen_ai.content.prompt",
-        "gen_ai.content.completion",
-        "gen_ai.client.inference.operation.details",
-    }
-)
-
-#: Keys whose hex values are trace context; correlation needs them verbatim.
-TRACE_CONTEXT_KEYS: Final = frozenset(
-    {"trace_id", "span_id", "parent_span_id", "parent_id", "otelTraceID", "otelSpanID"}
-)
-_TRACE_CONTEXT_VALUE: Final = re.compile(r"(?:0x)?(?:[0-9a-f]{16}|[0-9a-f]{32})")
 
 USER_ID_HASH_PREFIX: Final = "hmac-sha256:"
 _USER_ID_HASH: Final = re.compile(re.escape(USER_ID_HASH_PREFIX) + r"[0-9a-f]{64}")
@@ -94,6 +69,8 @@ class Redactor:
         self._secret, self.secret_source = self.config.resolve_secret(env)
         self._allowed_headers = frozenset(self.config.allowed_http_headers)
         self._text = TextRedactor(self.config, hash_user_id=self.hash_user_id)
+        self._plans: dict[str, KeyPlan] = {}
+        self._clean = CleanTexts()
 
     @property
     def enabled(self) -> bool:
@@ -177,12 +154,16 @@ class Redactor:
             >>> Redactor().redact_text("GET /search?q=jane@example.com from 4bf92f3577b34da6")
             'GET /search?q=[REDACTED:query] from 4bf92f3577b34da6'
         """
-        if not self.config.enabled or not text:
+        if not self.config.enabled or not text or text in self._clean:
             return text
-        as_json = self._redact_json_text(text)
-        if as_json is not None:
-            return as_json
-        return self._text.redact_urls_and_plain(text)
+        redacted = self._redact_json_text(text)
+        if redacted is None:
+            redacted = self._text.redact_urls_and_plain(text)
+        if redacted == text:
+            # The same text gives the same answer: it is never scanned again.
+            self._clean.add(text)
+            return text
+        return redacted
 
     def redact_url(self, url: str) -> str:
         """``url`` with query (and fragment) values masked, names kept, and text detectors run.
@@ -224,19 +205,57 @@ class Redactor:
         """
         if not self.config.enabled or value is None or isinstance(value, bool):
             return value
+        return self._redact_planned(self._plan(key), key, value)
+
+    def _plan(self, key: str) -> KeyPlan:
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._decide(key)
+            if len(self._plans) >= MAX_ENTRIES:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
+
+    def _decide(self, key: str) -> KeyPlan:
+        header = key.lower().startswith(HEADER_PREFIXES)
+        header_dropped = header and not self._header_allowed(key)
+        content_dropped = not self.capture_message_content and key.startswith(
+            CONTENT_ATTRIBUTE_PREFIXES
+        )
         if self.is_user_id_key(key):
+            kind = KeyKind.USER_ID
+        elif self.is_sensitive_key(key) or header_dropped:
+            kind = KeyKind.SECRET
+        elif key in QUERY_ONLY_KEYS:
+            kind = KeyKind.QUERY
+        elif key in URL_KEYS:
+            kind = KeyKind.URL
+        elif key in TRACE_CONTEXT_KEYS:
+            kind = KeyKind.TRACE_CONTEXT
+        else:
+            kind = KeyKind.TEXT
+        # Keys are mostly constants; only scan ones that could hold data.
+        plain = key.isidentifier() or PLAIN_KEY.fullmatch(key) is not None
+        return KeyPlan(kind, header_dropped or content_dropped, key if plain else "")
+
+    def _redact_planned(self, plan: KeyPlan, key: str, value: Any) -> Any:
+        kind = plan.kind
+        if kind is KeyKind.USER_ID:
             return self._hash_any(value)
-        if self.is_sensitive_key(key) or (
-            key.lower().startswith(HEADER_PREFIXES) and not self._header_allowed(key)
-        ):
+        if kind is KeyKind.SECRET:
             return self.mask("secret")
         if isinstance(value, str):
-            if key in URL_KEYS:
-                url = self._text.scrub_query(value) if key in _QUERY_ONLY_KEYS else value
-                return self.redact_url(url)
-            if key in TRACE_CONTEXT_KEYS and _TRACE_CONTEXT_VALUE.fullmatch(value):
+            if kind is KeyKind.TEXT:
+                return self.redact_text(value)
+            if kind is KeyKind.QUERY:
+                return self.redact_url(self._text.scrub_query(value))
+            if kind is KeyKind.URL:
+                return self.redact_url(value)
+            if TRACE_CONTEXT_VALUE.fullmatch(value):
                 return value
             return self.redact_text(value)
+        if type(value) in (int, float):
+            return value
         return self._redact_nested(key, value)
 
     def _redact_nested(self, key: str, value: Any) -> Any:
@@ -288,20 +307,38 @@ class Redactor:
             return {}
         if not self.config.enabled:
             return dict(attributes)
+        changed = self.changed_attributes(attributes)
+        return dict(attributes) if changed is None else changed
+
+    def changed_attributes(self, attributes: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """``redact_attributes(attributes)``, or None when redaction changes nothing.
+
+        Lets the span processor keep a span's own attribute mapping when it is clean.
+
+        Example:
+            >>> Redactor().changed_attributes({"tool.name": "calc"}) is None
+            True
+        """
+        if not attributes or not self.config.enabled:
+            return None
         redacted: dict[str, Any] = {}
+        changed = False
         for key, value in attributes.items():
-            if key.lower().startswith(HEADER_PREFIXES) and not self._header_allowed(key):
+            plan = self._plan(key)
+            if plan.dropped:
+                changed = True
                 continue
-            if not self.capture_message_content and key.startswith(CONTENT_ATTRIBUTE_PREFIXES):
-                continue
-            redacted[self._redact_key(key)] = self.redact_value(key, value)
-        return redacted
+            if value is None or isinstance(value, bool):
+                new_value = value
+            else:
+                new_value = self._redact_planned(plan, key, value)
+            new_key = plan.key or self.redact_text(key)
+            redacted[new_key] = new_value
+            changed = changed or new_key != key or (new_value is not value and new_value != value)
+        return redacted if changed else None
 
     def _redact_key(self, key: str) -> str:
-        # Keys are mostly constants; only scan ones that could hold data.
-        if key.isidentifier() or re.fullmatch(r"[A-Za-z_][\w.-]*", key):
-            return key
-        return self.redact_text(key)
+        return self._plan(key).key or self.redact_text(key)
 
     def redact_mapping(self, obj: Any) -> Any:
         """Recursively redact a log event, a decision record or any JSON-like value.

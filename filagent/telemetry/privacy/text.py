@@ -28,6 +28,12 @@ from filagent.telemetry.privacy.detectors import (
 )
 from filagent.telemetry.privacy.forms import detection_form
 from filagent.telemetry.privacy.keys import KeyMatcher
+from filagent.telemetry.privacy.prefilter import (
+    GATED_KINDS,
+    may_hold_pairs,
+    may_hold_urls,
+    possible_kinds,
+)
 
 _URL_IN_TEXT: Final = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,15}://[^\s\"'<>]+"  # absolute URL
@@ -58,6 +64,12 @@ class TextRedactor:
         self.detectors.extend(
             Detector(extra.name, re.compile(extra.pattern)) for extra in config.extra_patterns
         )
+        # Built-in detectors run only when the pre-filter says they could match.
+        extra = len(self.detectors) - len(config.extra_patterns)
+        self._gated = [
+            (detector, index < extra and detector.name in GATED_KINDS)
+            for index, detector in enumerate(self.detectors)
+        ]
         self._generic_keys = toggles["api_key"]
         before, _, after = config.mask.partition("{kind}")
         kind = r"[\w.-]+" if "{kind}" in config.mask else ""
@@ -81,8 +93,9 @@ class TextRedactor:
 
     def redact_urls_and_plain(self, text: str) -> str:
         """URLs found in ``text`` scrubbed, then the plain-text rules over the whole."""
-        redacted = _URL_IN_TEXT.sub(lambda match: self.scrub_url(match.group(0)), text)
-        return self.redact_plain(redacted)
+        if may_hold_urls(text):
+            text = _URL_IN_TEXT.sub(lambda match: self.scrub_url(match.group(0)), text)
+        return self.redact_plain(text)
 
     def scrub_url(self, url: str) -> str:
         """``url`` with query (and fragment) values masked and its path's data redacted."""
@@ -117,9 +130,11 @@ class TextRedactor:
         return redacted if redacted != view else self._redact_form(text)
 
     def _redact_form(self, text: str) -> str:
-        for detector in self.detectors:
-            text = detector.redact(text, self.mask)
-        return self._redact_key_values(text)
+        possible = possible_kinds(text)
+        for detector, gated in self._gated:
+            if not gated or detector.name in possible:
+                text = detector.redact(text, self.mask)
+        return self._redact_key_values(text) if may_hold_pairs(text) else text
 
     def scrub_query(self, query: str) -> str:
         """Query values masked; names kept unless ``keep_query_param_names`` is off."""
