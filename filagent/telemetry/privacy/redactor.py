@@ -18,21 +18,20 @@ import hmac
 import json
 import re
 from collections.abc import Mapping
+from itertools import islice
 from typing import Any, Final
 
 from filagent.telemetry.privacy.config import PrivacyConfig
 from filagent.telemetry.privacy.plans import (
-    CONTENT_ATTRIBUTE_PREFIXES,
     HEADER_PREFIXES,
     MAX_ENTRIES,
-    PLAIN_KEY,
-    QUERY_ONLY_KEYS,
-    TRACE_CONTEXT_KEYS,
+    PLAIN_VALUES,
     TRACE_CONTEXT_VALUE,
-    URL_KEYS,
     CleanTexts,
     KeyKind,
     KeyPlan,
+    plan_key,
+    same_value,
 )
 from filagent.telemetry.privacy.text import TextRedactor
 
@@ -217,26 +216,13 @@ class Redactor:
         return plan
 
     def _decide(self, key: str) -> KeyPlan:
-        header = key.lower().startswith(HEADER_PREFIXES)
-        header_dropped = header and not self._header_allowed(key)
-        content_dropped = not self.capture_message_content and key.startswith(
-            CONTENT_ATTRIBUTE_PREFIXES
+        return plan_key(
+            key,
+            is_user_id=self.is_user_id_key,
+            is_sensitive=self.is_sensitive_key,
+            header_allowed=self._header_allowed,
+            capture_content=self.capture_message_content,
         )
-        if self.is_user_id_key(key):
-            kind = KeyKind.USER_ID
-        elif self.is_sensitive_key(key) or header_dropped:
-            kind = KeyKind.SECRET
-        elif key in QUERY_ONLY_KEYS:
-            kind = KeyKind.QUERY
-        elif key in URL_KEYS:
-            kind = KeyKind.URL
-        elif key in TRACE_CONTEXT_KEYS:
-            kind = KeyKind.TRACE_CONTEXT
-        else:
-            kind = KeyKind.TEXT
-        # Keys are mostly constants; only scan ones that could hold data.
-        plain = key.isidentifier() or PLAIN_KEY.fullmatch(key) is not None
-        return KeyPlan(kind, header_dropped or content_dropped, key if plain else "")
 
     def _redact_planned(self, plan: KeyPlan, key: str, value: Any) -> Any:
         kind = plan.kind
@@ -321,21 +307,28 @@ class Redactor:
         """
         if not attributes or not self.config.enabled:
             return None
-        redacted: dict[str, Any] = {}
-        changed = False
-        for key, value in attributes.items():
-            plan = self._plan(key)
-            if plan.dropped:
-                changed = True
+        plans, clean = self._plans, self._clean
+        redacted: dict[str, Any] | None = None  # made at the first change
+        for index, (key, value) in enumerate(attributes.items()):
+            plan = plans.get(key) or self._plan(key)
+            kind = value.__class__
+            if plan.fast and (kind in PLAIN_VALUES or (kind is str and value in clean)):
+                # The common case: a plain key holding a number or a text known clean.
+                if redacted is not None:
+                    redacted[key] = value
                 continue
-            if value is None or isinstance(value, bool):
-                new_value = value
+            if plan.dropped:
+                new_key, new_value = "", value
             else:
-                new_value = self._redact_planned(plan, key, value)
-            new_key = plan.key or self.redact_text(key)
-            redacted[new_key] = new_value
-            changed = changed or new_key != key or (new_value is not value and new_value != value)
-        return redacted if changed else None
+                new_key = plan.key or self.redact_text(key)
+                plain = value is None or kind is bool
+                new_value = value if plain else self._redact_planned(plan, key, value)
+            changed = plan.dropped or new_key != key or not same_value(new_value, value)
+            if changed and redacted is None:
+                redacted = dict(islice(attributes.items(), index))
+            if redacted is not None and not plan.dropped:
+                redacted[new_key] = new_value
+        return redacted
 
     def _redact_key(self, key: str) -> str:
         return self._plan(key).key or self.redact_text(key)

@@ -170,6 +170,13 @@ class RedactingSpanProcessor:
         """Nothing is buffered here."""
         return True
 
+    def _plain(self, attributes: Any) -> Any:
+        # BoundedAttributes iterates in Python, under a lock; its dict iterates in C.
+        inner = (
+            getattr(attributes, "_dict", None) if isinstance(attributes, self._bounded) else None
+        )
+        return inner if isinstance(inner, dict) else attributes
+
     def _attributes(self, original: Any, redacted: Mapping[str, Any]) -> Any:
         bounded = self._bounded(attributes=redacted, immutable=True)
         bounded.dropped = getattr(original, "dropped", 0)
@@ -178,7 +185,7 @@ class RedactingSpanProcessor:
     def _rewrite(self, span: ReadableSpan) -> None:
         # What redaction leaves unchanged keeps its own object: nothing is rebuilt twice.
         redactor = self.redactor
-        attributes = redactor.changed_attributes(span.attributes)
+        attributes = redactor.changed_attributes(self._plain(span._attributes))
         if attributes is not None:
             span._attributes = self._attributes(span._attributes, attributes)
         span._name = redactor.redact_text(span.name)
@@ -209,7 +216,7 @@ class RedactingSpanProcessor:
                 changed = True
                 continue
             name = redactor.redact_text(event.name)
-            attributes = redactor.changed_attributes(event.attributes)
+            attributes = redactor.changed_attributes(self._plain(event.attributes))
             if attributes is None and name == event.name:
                 events.append(event)
                 continue
@@ -231,7 +238,7 @@ class RedactingSpanProcessor:
         changed = False
         for link in originals:
             context = private_span_context(link.context, redactor)
-            attributes = redactor.changed_attributes(link.attributes)
+            attributes = redactor.changed_attributes(self._plain(link.attributes))
             if attributes is None and context is link.context:
                 links.append(link)
                 continue
