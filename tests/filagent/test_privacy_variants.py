@@ -43,6 +43,9 @@ def redactor() -> Redactor:
         ("jane%252540example.com", "jane@example.com"),
         ("%EF%BC%A0", "@"),  # a fullwidth '@', percent-encoded: decoded, then NFKC
         ("100% sure", "100% sure"),
+        ("4111\\xa01111", "4111 1111"),  # repr() of a non-breaking space
+        ("jane\\uff20example.com", "jane@example.com"),
+        ("lone \\ud800 surrogate", "lone \\ud800 surrogate"),
         ("50%off", "50%off"),
     ],
 )
@@ -74,6 +77,7 @@ def test_decoding_stops_after_a_bounded_number_of_rounds() -> None:
         wide("4111") + " " + wide("1111") + " " + wide("1111") + " " + wide("1111"),
         "4111%201111%201111%201111",
         "4111%25201111%25201111%25201111",
+        "4111\\xa01111\\xa01111\\xa01111",
         "4111111111111111",
     ],
 )
