@@ -3,15 +3,18 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint fuzz bench serve clean
+.PHONY: demo test test-slow lint fuzz bench serve clean
 
 demo: $(VENV)/.installed  ## install FilAgent and run its demo (prints trace trees)
 	$(BIN)/filagent demo
 
-test: $(VENV)/.dev-installed  ## install test tools, lint, type-check, run the whole suite
+test: $(VENV)/.dev-installed  ## install test tools, lint, type-check, run the suite but its slow tests
 	$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest -q -n 2 || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -q -n 2 -m "not slow" || [ $$? -eq 5 ]
 	$(BIN)/python -m pytest -q -p no:xdist --doctest-modules filagent pytest_filagent_trace
+
+test-slow: $(VENV)/.dev-installed  ## the tests that start processes: xdist, random order, servers
+	$(BIN)/python -m pytest -q -n 2 -m slow || [ $$? -eq 5 ]
 
 lint: $(VENV)/.dev-installed  ## ruff and mypy on both packages
 	$(BIN)/ruff check filagent pytest_filagent_trace tests bench

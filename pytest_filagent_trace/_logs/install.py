@@ -23,10 +23,13 @@ __all__ = ["install", "installed", "uninstall"]
 
 
 class _Installation:
-    """Whether :func:`install` ran, and the ``structlog.configure`` it wrapped."""
+    """Whether :func:`install` ran, the ``structlog.configure`` it wrapped, and whether the
+    current structlog processors hold the plugin's processor because the plugin put it
+    there (a program may list it itself; then it stays when the hooks come off)."""
 
     installed: bool = False
     configure: Any = None
+    added: bool = False
 
 
 _INSTALLATION = _Installation()
@@ -67,10 +70,15 @@ def _install_structlog() -> None:
         @functools.wraps(original)
         def configure(*args: Any, **kwargs: Any) -> None:
             # A program that configures structlog during a test keeps being captured.
-            if args:
-                args = (None if args[0] is None else _with_processor(list(args[0])), *args[1:])
-            elif kwargs.get("processors") is not None:
-                kwargs["processors"] = _with_processor(list(kwargs["processors"]))
+            given = args[0] if args else kwargs.get("processors")
+            if given is not None:
+                wanted = _with_processor(list(given))
+                # A new configuration: whether its processor is the plugin's doing.
+                _INSTALLATION.added = len(wanted) != len(given)
+                if args:
+                    args = (wanted, *args[1:])
+                else:
+                    kwargs["processors"] = wanted
             original(*args, **kwargs)
 
         _INSTALLATION.configure = original
@@ -80,6 +88,7 @@ def _install_structlog() -> None:
     processors = structlog.get_config()["processors"]
     wanted = _with_processor(list(processors))
     if len(wanted) != len(processors):
+        _INSTALLATION.added = True
         if isinstance(processors, list):
             # In place: loggers bound earlier hold this very list.
             processors[:] = wanted
@@ -98,8 +107,9 @@ def _uninstall_structlog() -> None:
     setattr(structlog_config, "configure", original)  # noqa: B010
     _INSTALLATION.configure = None
     processors = structlog.get_config()["processors"]
-    if isinstance(processors, list):
+    if _INSTALLATION.added and isinstance(processors, list):
         processors[:] = [p for p in processors if p is not structlog_processor]
+    _INSTALLATION.added = False
 
 
 def install() -> None:

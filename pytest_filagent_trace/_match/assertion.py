@@ -15,6 +15,7 @@ from pytest_filagent_trace._match.expected import parse_tree
 from pytest_filagent_trace._match.explain import HINTS, Explainer, Problem
 from pytest_filagent_trace._match.patterns import SpanPattern, child, short
 from pytest_filagent_trace._match.rules import MESSAGE_VALUE_LENGTH
+from pytest_filagent_trace._match.strictness import LENIENT, Strictness
 from pytest_filagent_trace._spans import SpanNode, SpanTree, roots_of
 from pytest_filagent_trace._textform import render_tree
 
@@ -58,7 +59,14 @@ def _expected_children(expected: Any) -> Children:
 
 
 def span_tree_matches(
-    actual: Any, expected: Expected, *, exact: bool = False, ordered: bool = False
+    actual: Any,
+    expected: Expected,
+    *,
+    exact: bool = False,
+    ordered: bool = False,
+    exact_spans: bool | None = None,
+    exact_attributes: bool | None = None,
+    exact_events: bool | None = None,
 ) -> bool:
     """True when ``actual`` matches ``expected``, as :func:`assert_span_tree` decides.
 
@@ -70,12 +78,25 @@ def span_tree_matches(
         True
     """
     spec = _expected_children(expected)
+    strict = Strictness.given(
+        exact,
+        exact_spans=exact_spans,
+        exact_attributes=exact_attributes,
+        exact_events=exact_events,
+    )
     with room_for(spec):
-        return Engine(exact=exact, ordered=ordered).children(spec, roots_of(actual))
+        return Engine(exact=strict, ordered=ordered).children(spec, roots_of(actual))
 
 
 def assert_span_tree(
-    actual: Any, expected: Expected, *, exact: bool = False, ordered: bool = False
+    actual: Any,
+    expected: Expected,
+    *,
+    exact: bool = False,
+    ordered: bool = False,
+    exact_spans: bool | None = None,
+    exact_attributes: bool | None = None,
+    exact_events: bool | None = None,
 ) -> None:
     """Assert that the captured spans have the expected shape.
 
@@ -85,7 +106,10 @@ def assert_span_tree(
     ``--trace-tree`` prints. With ``exact=False`` the actual tree may hold more spans,
     attributes and events than expected; ``exact=True`` forbids them and reads a missing
     kind as INTERNAL and a missing status as UNSET. ``ordered=True`` also checks the order
-    of siblings.
+    of siblings. Each kind of strictness also comes alone: ``exact_spans=True`` (no
+    unlisted spans), ``exact_attributes=True`` (no unlisted attributes, the
+    ``span.attributes == {...}`` of upstream tests), ``exact_events=True`` (no unlisted
+    events); beside ``exact=True``, ``False`` turns one of them off.
 
     Raises :class:`SpanTreeMismatch` naming each failing span by its path, what was
     expected and found, how to relax the check, and the actual tree in the text form.
@@ -98,7 +122,13 @@ def assert_span_tree(
         ... ''')  # doctest: +SKIP
     """
     __tracebackhide__ = True
-    mismatch = _check(_expected_children(expected), roots_of(actual), exact, ordered)
+    strict = Strictness.given(
+        exact,
+        exact_spans=exact_spans,
+        exact_attributes=exact_attributes,
+        exact_events=exact_events,
+    )
+    mismatch = _check(_expected_children(expected), roots_of(actual), strict, ordered)
     if mismatch is not None:
         raise mismatch
 
@@ -116,7 +146,7 @@ def explain_comparison(pattern: object, actual: object) -> str | None:
     if not isinstance(actual, (SpanNode, SpanTree)):
         return None
     spec = Children([pattern, ...] if isinstance(actual, SpanTree) else [pattern])
-    mismatch = _check(spec, roots_of(actual), exact=False, ordered=False)
+    mismatch = _check(spec, roots_of(actual), LENIENT, ordered=False)
     if mismatch is None:
         return None
     label = short(pattern) if isinstance(pattern, SpanPattern) else repr(pattern)
@@ -124,15 +154,15 @@ def explain_comparison(pattern: object, actual: object) -> str | None:
 
 
 def _check(
-    spec: Children, roots: list[SpanNode], exact: bool, ordered: bool
+    spec: Children, roots: list[SpanNode], strict: Strictness, ordered: bool
 ) -> SpanTreeMismatch | None:
-    engine = Engine(exact=exact, ordered=ordered)
+    engine = Engine(exact=strict, ordered=ordered)
     with room_for(spec):
         if engine.children(spec, roots):
             return None
         explainer = Explainer(engine)
         explainer.children(spec, roots, None)
-    return _mismatch(explainer.problems, roots, exact=exact, ordered=ordered)
+    return _mismatch(explainer.problems, roots, strict=strict, ordered=ordered)
 
 
 def _top(node: SpanNode) -> SpanNode:
@@ -153,7 +183,7 @@ def _marks(problems: Sequence[Problem]) -> dict[SpanNode, str]:
 
 
 def _mismatch(
-    problems: Sequence[Problem], roots: list[SpanNode], *, exact: bool, ordered: bool
+    problems: Sequence[Problem], roots: list[SpanNode], *, strict: Strictness, ordered: bool
 ) -> SpanTreeMismatch:
     total = sum(1 for root in roots for _ in root.walk())
     large = total > _MAX_RENDERED_SPANS
@@ -165,7 +195,7 @@ def _mismatch(
         marked = {id(_top(node)) for node in marks}
         shown = [root for root in roots if id(root) in marked] or roots[:3]
     actual_text = render_tree(shown, marks=marks, max_value_length=MESSAGE_VALUE_LENGTH)
-    lines = _problem_lines(problems, exact=exact, ordered=ordered)
+    lines = _problem_lines(problems, strict=strict, ordered=ordered)
     if not roots:
         lines.append("actual spans: none were captured")
     else:
@@ -179,11 +209,11 @@ def _mismatch(
     return SpanTreeMismatch("\n".join(lines), problems, actual_text)
 
 
-def _problem_lines(problems: Sequence[Problem], *, exact: bool, ordered: bool) -> list[str]:
+def _problem_lines(problems: Sequence[Problem], *, strict: Strictness, ordered: bool) -> list[str]:
     count = len(problems)
     lines = [
         f"span tree does not match ({count} problem{'s' if count != 1 else ''};"
-        f" exact={exact}, ordered={ordered})",
+        f" {strict.options()}, ordered={ordered})",
         "",
     ]
     for problem in problems[:_MAX_PROBLEMS]:

@@ -55,7 +55,7 @@ class Children:
 
     Example:
         >>> Children([span("a", count=2), ...]).slots  # doctest: +SKIP
-        [span("a", count=2), span("a", count=2)]
+        (span("a", count=2), span("a", count=2))
     """
 
     __slots__ = (
@@ -70,29 +70,35 @@ class Children:
     )
 
     def __init__(self, items: Sequence[Child]) -> None:
+        # Tuples: a compiled level never changes, and the children of a leaf (most
+        # patterns) then cost no objects at all.
         self.items = tuple(items)
-        self.slots: list[SpanPattern] = []
-        self.sequence: list[SpanPattern | EllipsisType] = []
-        self.count_patterns: list[SpanPattern] = []
-        self.descendants: list[SpanPattern] = []
+        slots: list[SpanPattern] = []
+        sequence: list[SpanPattern | EllipsisType] = []
+        count_patterns: list[SpanPattern] = []
+        descendants: list[SpanPattern] = []
         # How many pattern levels deep these children go, for room_for. Children are
         # built before their parent, so each level reads the depth found below it.
         self.depth = 0
-        for item in items:
+        for item in self.items:
             if isinstance(item, EllipsisType):
-                self.sequence.append(...)
+                sequence.append(...)
                 continue
             if isinstance(item, DescendantPattern):
-                self.descendants.append(item.pattern)
+                descendants.append(item.pattern)
                 below = item.pattern.spec
             else:
                 copies = 1 if item.count is None else item.count
                 if item.count is not None:
-                    self.count_patterns.append(item)
-                self.slots.extend([item] * copies)
-                self.sequence.extend([item] * copies)
+                    count_patterns.append(item)
+                slots.extend([item] * copies)
+                sequence.extend([item] * copies)
                 below = item.spec
             self.depth = max(self.depth, below.depth + 1)
+        self.slots = tuple(slots)
+        self.sequence = tuple(sequence)
+        self.count_patterns = tuple(count_patterns)
+        self.descendants = tuple(descendants)
         # A descendant skips the spans on its way, so the level it sits in is open too.
-        self.has_ellipsis = bool(self.descendants) or any(item is ... for item in items)
+        self.has_ellipsis = bool(descendants) or any(item is ... for item in self.items)
         self.plain = not self.has_ellipsis and not self.count_patterns

@@ -22,6 +22,7 @@ from pytest_filagent_trace._match.events import assign
 from pytest_filagent_trace._match.matchers import Matcher
 from pytest_filagent_trace._match.rules import matches_locally
 from pytest_filagent_trace._match.shapes import Shapes
+from pytest_filagent_trace._match.strictness import Strictness
 from pytest_filagent_trace._spans import SpanNode
 
 if TYPE_CHECKING:
@@ -34,10 +35,12 @@ __all__ = ["Engine", "room_for"]
 class Engine:
     """Decides whether patterns match nodes, remembering each verdict for the run."""
 
-    __slots__ = ("_seen", "exact", "ordered", "shapes")
+    __slots__ = ("_seen", "exact", "ordered", "shapes", "strict")
 
-    def __init__(self, *, exact: bool, ordered: bool) -> None:
-        self.exact = exact
+    def __init__(self, *, exact: bool | Strictness, ordered: bool) -> None:
+        self.strict = exact if isinstance(exact, Strictness) else Strictness.given(exact)
+        # Whether spans the expectation does not list are refused, at every level.
+        self.exact = self.strict.spans
         self.ordered = ordered
         self.shapes = Shapes()
         self._seen: dict[tuple[int, int], bool] = {}
@@ -51,7 +54,7 @@ class Engine:
         return found
 
     def _node(self, pattern: SpanPattern, node: SpanNode) -> bool:
-        if not matches_locally(pattern, node, self.exact):
+        if not matches_locally(pattern, node, self.strict):
             return False
         spec = pattern.spec
         if not spec.items:

@@ -78,6 +78,7 @@ def _pattern(draft: Draft, built: dict[int, SpanPattern]) -> SpanPattern:
         status=status,
         attributes={key: _expected_value(value) for key, value in draft.attributes.items()},
         events=draft.events,
+        duration=draft.duration,
         orphan=draft.orphan,
     )
 

@@ -164,10 +164,11 @@ class Explainer:
     ) -> None:
         """Explain the spans no slot took: unexpected (exact) or one too many (count=)."""
         if self.engine.exact and not spec.has_ellipsis:
+            option = self.engine.strict.says("spans")
             for index in free:
                 self.add(
                     nodes[index],
-                    ["unexpected span (exact=True): no expected span is left for it"],
+                    [f"unexpected span ({option}): no expected span is left for it"],
                     "✗ unexpected span",
                     "extra_span",
                 )
@@ -246,7 +247,7 @@ class Explainer:
 
     def pair(self, pattern: SpanPattern, node: SpanNode) -> None:
         """Explain how ``node`` differs from ``pattern``, itself and then its children."""
-        found = list(differences(pattern, node, self.engine.exact))
+        found = list(differences(pattern, node, self.engine.strict))
         if found:
             self.add(
                 node,

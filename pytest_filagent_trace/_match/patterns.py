@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from types import EllipsisType
 from typing import Any, NamedTuple
 
+from pytest_filagent_trace._match.budgets import DurationBudget, parse_budget
 from pytest_filagent_trace._match.children import Child, Children, DescendantPattern
 from pytest_filagent_trace._match.engine import Engine, room_for
 from pytest_filagent_trace._match.events import EventPattern, attributes_repr
@@ -63,6 +64,20 @@ def _checked_count(count: Any) -> int | None:
     return count
 
 
+def _duration(expected: Any) -> DurationBudget | Matcher | None:
+    # A text is a budget; anything else is a matcher of the duration in nanoseconds.
+    if expected is None or isinstance(expected, DurationBudget):
+        return expected
+    if isinstance(expected, str):
+        return parse_budget(expected)
+    if isinstance(expected, (bool, float)) or expected is ...:
+        raise TypeError(
+            f"span(duration=...) takes a budget such as '< 50ms', or a matcher or predicate"
+            f" of the duration in nanoseconds, found {expected!r}"
+        )
+    return as_matcher(expected)
+
+
 def _event(expected: str | EventPattern) -> EventPattern:
     return expected if isinstance(expected, EventPattern) else EventPattern(expected)
 
@@ -92,7 +107,9 @@ class SpanPattern(Matcher):
         "_name",
         "attribute_keys",
         "count",
+        "duration",
         "events",
+        "exact_attributes",
         "kind",
         "literal",
         "literal_attribute",
@@ -113,6 +130,8 @@ class SpanPattern(Matcher):
         events: Iterable[str | EventPattern] | None = None,
         count: int | None = None,
         orphan: bool | None = None,
+        duration: Any = None,
+        exact_attributes: bool | None = None,
     ) -> None:
         self.name = name
         self._name = name_matcher(name, "span(name)")
@@ -121,6 +140,12 @@ class SpanPattern(Matcher):
         self._description = None if description is None else Name(description)
         self.count = _checked_count(count)
         self.orphan = orphan
+        self.duration = _duration(duration)
+        if exact_attributes is not None and not isinstance(exact_attributes, bool):
+            raise TypeError(
+                f"span(exact_attributes=...) must be True or False, found {exact_attributes!r}"
+            )
+        self.exact_attributes = exact_attributes
         self._attributes = {key: as_matcher(value) for key, value in (attributes or {}).items()}
         self.attribute_keys = frozenset(self._attributes)
         self.literal_attribute = _literal_attribute(self._attributes)
@@ -204,6 +229,12 @@ class SpanPattern(Matcher):
             args.append(f"count={self.count}")
         if self.orphan is not None:
             args.append(f"orphan={self.orphan}")
+        if self.exact_attributes is not None:
+            args.append(f"exact_attributes={self.exact_attributes}")
+        if isinstance(self.duration, DurationBudget):
+            args.append(f"duration={format_value(self.duration.text)}")
+        elif self.duration is not None:
+            args.append(f"duration={self.duration!r}")
         return args
 
     def __repr__(self) -> str:
@@ -221,6 +252,8 @@ def span(
     events: Iterable[str | EventPattern] | None = None,
     count: int | None = None,
     orphan: bool | None = None,
+    duration: Any = None,
+    exact_attributes: bool | None = None,
 ) -> SpanPattern:
     """An expected span, its children given after the name (or as ``children=[...]``).
 
@@ -236,6 +269,12 @@ def span(
     - ``events``: event names (or :func:`event` patterns) that must be there.
     - ``count``: exactly this many siblings match this pattern (``0``: none does).
     - ``orphan``: whether the span's parent was missing from the capture.
+    - ``duration``: a budget, ``"< 50ms"`` (``<``, ``<=``, ``>``, ``>=``; ``ns``, ``µs``,
+      ``us``, ``ms``, ``s``) or relative, ``"< 30% parent"``, ``"< 10% trace"``; or a
+      matcher or predicate of the duration in nanoseconds.
+    - ``exact_attributes``: ``True``: the span holds no attribute but those listed (as
+      ``span.attributes == {...}``), whatever the options of the assertion; ``False``:
+      extra attributes are fine here even with ``exact=True``.
 
     Example:
         >>> span("POST /chat", span("agent.route"), kind="server")
@@ -252,6 +291,8 @@ def span(
         events=events,
         count=count,
         orphan=orphan,
+        duration=duration,
+        exact_attributes=exact_attributes,
     )
 
 

@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from pytest_filagent_trace._match.budgets import DurationBudget
 from pytest_filagent_trace._match.events import assign, events_match
+from pytest_filagent_trace._match.strictness import Strictness
 from pytest_filagent_trace._spans import MISSING, SpanNode
-from pytest_filagent_trace._textform import format_value
+from pytest_filagent_trace._textform import format_duration, format_value
 
 if TYPE_CHECKING:
     from pytest_filagent_trace._match.patterns import SpanPattern
@@ -41,23 +43,35 @@ class Difference:
     hint: str | None = None
 
 
-def matches_locally(pattern: SpanPattern, node: SpanNode, exact: bool) -> bool:
+def matches_locally(pattern: SpanPattern, node: SpanNode, strict: Strictness | bool) -> bool:
     """True when ``node`` itself (children aside) is what ``pattern`` expects."""
-    return next(differences(pattern, node, exact), None) is None
+    return next(differences(pattern, node, strict), None) is None
 
 
-def differences(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
-    """Every local difference between ``node`` and ``pattern``, lazily, cheapest first."""
+def differences(
+    pattern: SpanPattern, node: SpanNode, strict: Strictness | bool
+) -> Iterator[Difference]:
+    """Every local difference between ``node`` and ``pattern``, lazily, cheapest first.
+
+    ``strict`` is the match's :class:`Strictness`, or ``exact`` as a bool.
+    """
+    if not isinstance(strict, Strictness):
+        strict = Strictness.given(strict)
+    markers = strict.markers
     for rule in _ONE_EACH:
-        found = rule(pattern, node, exact)
+        found = rule(pattern, node, markers)
         if found is not None:
             yield found
     if pattern.matchers:
         yield from _attributes(pattern, node)
-    if exact and not node.attributes.keys() <= pattern.attribute_keys:
-        yield _extra_attributes(pattern, node)
-    if pattern.events is not None or (exact and node.events):
-        yield from _events(pattern, node, exact)
+    only_listed = pattern.exact_attributes
+    if only_listed is None:
+        only_listed = strict.attributes
+    if only_listed and not node.attributes.keys() <= pattern.attribute_keys:
+        option = strict.says("attributes") if pattern.exact_attributes is None else None
+        yield _extra_attributes(pattern, node, option or "exact_attributes=True")
+    if pattern.events is not None or (strict.events and node.events):
+        yield from _events(pattern, node, strict)
 
 
 def value_text(value: Any) -> str:
@@ -85,10 +99,14 @@ def _name(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | Non
 
 
 def _kind(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
+    if pattern.kind is None and not exact:
+        return None  # nothing to compare: the node's kind is not even read
     return _marker("kind", pattern.kind, node.kind, "INTERNAL", exact)
 
 
 def _status(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
+    if pattern.status is None and not exact:
+        return None
     return _marker("status", pattern.status, node.status, "UNSET", exact)
 
 
@@ -107,7 +125,10 @@ def _marker(
 
 
 def _description(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
-    expected, found = pattern.description, node.status_description
+    expected = pattern.description
+    if expected is None and not exact:
+        return None
+    found = node.status_description
     if expected is not None and not expected.equals(found):
         shown = "none" if found is None else format_value(found)
         return Difference(
@@ -157,18 +178,19 @@ def _attributes(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
         )
 
 
-def _extra_attributes(pattern: SpanPattern, node: SpanNode) -> Difference:
+def _extra_attributes(pattern: SpanPattern, node: SpanNode, option: str) -> Difference:
     extra = sorted(set(node.attributes) - pattern.attribute_keys)
     shown = ", ".join(f"{k}={value_text(node.attributes[k])}" for k in extra)
     return Difference(
-        f"attributes not expected (exact=True): {shown}",
+        f"attributes not expected ({option}): {shown}",
         f"not expected: {', '.join(extra)}",
         "extra_attribute",
     )
 
 
-def _events(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
+def _events(pattern: SpanPattern, node: SpanNode, strict: Strictness) -> Iterator[Difference]:
     expected = pattern.events or ()
+    exact = strict.events
     if events_match(expected, node.events, exact):
         return
     placed = assign(expected, node.events)
@@ -184,10 +206,28 @@ def _events(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Diffe
         extra = [e.name for i, e in enumerate(node.events) if i not in used]
         if extra:
             yield Difference(
-                f"events not expected (exact=True): {', '.join(extra)}",
+                f"events not expected ({strict.says('events')}): {', '.join(extra)}",
                 f"events not expected: {', '.join(extra)}",
                 "extra_event",
             )
+
+
+def _duration(pattern: SpanPattern, node: SpanNode, exact: bool) -> Difference | None:
+    del exact
+    budget = pattern.duration
+    if budget is None:
+        return None
+    if isinstance(budget, DurationBudget):
+        if budget.allows(node):
+            return None
+        return Difference(f"duration: {budget.explain(node)}", f"duration {budget.text}")
+    if budget.equals(node.duration_ns):
+        return None
+    found = format_duration(node.duration_ns)
+    return Difference(
+        f"duration: expected {budget!r} (nanoseconds), found {node.duration_ns} ({found})",
+        f"duration expected {_clip(repr(budget))}",
+    )
 
 
 _ONE_EACH: Final[tuple[Callable[[SpanPattern, SpanNode, bool], Difference | None], ...]] = (
@@ -196,5 +236,6 @@ _ONE_EACH: Final[tuple[Callable[[SpanPattern, SpanNode, bool], Difference | None
     _status,
     _description,
     _orphan,
+    _duration,
 )
 """The rules that find at most one difference each, in the order messages list them."""

@@ -93,7 +93,9 @@ class _SpanMasker:
         self.event_attributes = AttributeMasker(rules.event, self.values)
         self.levels: list[list[SpanNode]] = []
         self.keys: dict[SpanNode, SpanKey] = {}
-        self.pending: dict[SpanNode, MaskedFields] = {}
+        # Copies holding tokens: their name, description and events when those do, else
+        # None (only attribute values, which hold their tokens in place).
+        self.pending: dict[SpanNode, MaskedFields | None] = {}
 
     def trace(self, trace_id: str, roots: list[SpanNode]) -> MaskedTrace:
         """The masked copies of one trace's subtrees."""
@@ -152,8 +154,10 @@ class _SpanMasker:
             parent=parent,
             orphan=node.orphan,
         )
-        if tokens or attribute_tokens:
+        if tokens:
             self.pending[copy] = MaskedFields(name.value, description, tuple(events))
+        elif attribute_tokens:
+            self.pending[copy] = None
         # Name first: canonical order reads "by name, then attributes".
         self.keys[copy] = (
             name.key,
@@ -193,7 +197,9 @@ def _reading_order(traces: list[MaskedTrace]) -> list[SpanNode]:
     return order
 
 
-def _numbered(traces: list[MaskedTrace], pending: dict[SpanNode, MaskedFields]) -> list[SpanTree]:
+def _numbered(
+    traces: list[MaskedTrace], pending: dict[SpanNode, MaskedFields | None]
+) -> list[SpanTree]:
     """The normalized trees: ids and tokens of the copies numbered in reading order.
 
     Trace ids by trace, span ids by where their span is read (never by where they were
@@ -210,17 +216,22 @@ def _numbered(traces: list[MaskedTrace], pending: dict[SpanNode, MaskedFields]) 
         span.span_id = ordinals.spans[span.span_id]
         if span.parent_span_id is not None:
             span.parent_span_id = ordinals.spans[span.parent_span_id]
-        fields = pending.get(span)
-        if fields is not None:
-            _number_tokens(span, fields, ordinals)
+        if span in pending:
+            _number_tokens(span, pending[span], ordinals)
     return [
         SpanTree(trace_id=ordinals.traces[trace.trace_id], roots=trace.roots) for trace in traces
     ]
 
 
-def _number_tokens(span: SpanNode, fields: MaskedFields, ordinals: Ordinals) -> None:
-    # Numbered in a fixed order: attributes, name, status description, events.
-    span.attributes = {key: ordinals.value(value) for key, value in span.attributes.items()}
+def _number_tokens(span: SpanNode, fields: MaskedFields | None, ordinals: Ordinals) -> None:
+    # Numbered in a fixed order: attributes, name, status description, events. The copy's
+    # own attribute mapping is numbered in place: only values holding tokens change.
+    attributes = span.attributes
+    for key, value in attributes.items():
+        if isinstance(value, tuple):  # a MaskedText, or a sequence that may hold one
+            attributes[key] = ordinals.value(value)
+    if fields is None:
+        return
     span.name = ordinals.value(fields.name)
     span.status_description = ordinals.value(fields.description)
     span.events = [

@@ -1,8 +1,8 @@
-"""SDK spans become plain nodes here: attributes converted once, resources shared."""
+"""SDK spans become plain nodes here: each field read when first asked for, resources shared."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 from pytest_filagent_trace._spans.node import SpanEvent, SpanNode
 
-__all__ = ["SharedResources", "convert_span", "node_from_span", "nodes_from_spans"]
+__all__ = ["SpanReader", "link_ids", "node_from_span", "nodes_from_spans"]
 
 
 def _plain(value: Any) -> Any:
@@ -27,23 +27,79 @@ def _plain_mapping(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
     return {key: _plain(value) for key, value in attributes.items()}
 
 
-class SharedResources:
-    """The plain form of each SDK ``Resource``, converted once and shared by its spans.
+def _span_of(node: SpanNode) -> ReadableSpan:
+    span = node._span
+    if span is None:  # pragma: no cover - a reader is only ever given with its span
+        raise AttributeError(f"{node.name!r} holds no SDK span to read from")
+    return span
 
-    A program has one or a few resources for thousands of spans; copying the resource per
-    span was most of the cost of converting a capture. The resource object is kept beside
+
+class SpanReader:
+    """Reads the deferred fields of the nodes of one conversion from their SDK spans.
+
+    One reader serves every node of a conversion, so a node costs one object and its
+    children list, not a copy of its span. Fields are read in three groups (attributes;
+    the resource; everything else) the first time one of the group is asked for. The
+    plain form of each SDK ``Resource`` is made once and shared by its spans: a program
+    has one or a few resources for thousands of spans. The resource object is kept beside
     its plain form, so its ``id`` cannot be reused while the entry lives.
     """
 
     def __init__(self) -> None:
-        self._plain: dict[int, tuple[object, dict[str, Any]]] = {}
+        self._resources: dict[int, tuple[object, dict[str, Any]]] = {}
 
-    def plain(self, resource: Any) -> dict[str, Any]:
-        entry = self._plain.get(id(resource))
+    def node(self, span: ReadableSpan) -> SpanNode:
+        """A node of ``span`` holding its name and times now and the rest on demand."""
+        start = span.start_time or 0
+        return SpanNode.deferred(span.name, start, span.end_time or start, span, self)
+
+    def fill(self, node: SpanNode, field: str) -> None:
+        """Set ``field`` of ``node``, and the fields read together with it, from its span."""
+        _GROUPS[field](self, node)
+
+    def _head(self, node: SpanNode) -> None:
+        # Kind, status, scope, events and ids: cheap, and what a rendering or an exact
+        # match reads of every span, so they come together.
+        span = _span_of(node)
+        status = span.status
+        scope = span.instrumentation_scope
+        node.kind = span.kind.name
+        node.status = status.status_code.name
+        node.status_description = status.description or None
+        node.scope = scope.name if scope is not None else ""
+        node.events = [
+            SpanEvent(event.name, _plain_mapping(event.attributes), event.timestamp)
+            for event in span.events
+        ]
+        trace_id, span_id, parent_id = link_ids(node)
+        node.trace_id = format(trace_id, "032x")
+        node.span_id = format(span_id, "016x")
+        node.parent_span_id = None if parent_id is None else format(parent_id, "016x")
+
+    def _attributes(self, node: SpanNode) -> None:
+        node.attributes = _plain_mapping(_span_of(node).attributes)
+
+    def _resource(self, node: SpanNode) -> None:
+        resource = _span_of(node).resource
+        entry = self._resources.get(id(resource))
         if entry is None:
             entry = (resource, _plain_mapping(resource.attributes))
-            self._plain[id(resource)] = entry
-        return entry[1]
+            self._resources[id(resource)] = entry
+        node.resource = entry[1]
+
+
+_GROUPS: dict[str, Callable[[SpanReader, SpanNode], None]] = {
+    "kind": SpanReader._head,
+    "status": SpanReader._head,
+    "status_description": SpanReader._head,
+    "scope": SpanReader._head,
+    "events": SpanReader._head,
+    "trace_id": SpanReader._head,
+    "span_id": SpanReader._head,
+    "parent_span_id": SpanReader._head,
+    "attributes": SpanReader._attributes,
+    "resource": SpanReader._resource,
+}
 
 
 def nodes_from_spans(spans: Iterable[ReadableSpan]) -> list[SpanNode]:
@@ -54,8 +110,8 @@ def nodes_from_spans(spans: Iterable[ReadableSpan]) -> list[SpanNode]:
         >>> nodes[0].resource is nodes[1].resource  # doctest: +SKIP
         True
     """
-    resources = SharedResources()
-    return [convert_span(span, resources) for span in spans]
+    reader = SpanReader()
+    return [reader.node(span) for span in spans]
 
 
 def node_from_span(span: ReadableSpan) -> SpanNode:
@@ -66,33 +122,28 @@ def node_from_span(span: ReadableSpan) -> SpanNode:
         >>> node.kind, node.status  # doctest: +SKIP
         ('SERVER', 'UNSET')
     """
-    return convert_span(span, SharedResources())
+    return SpanReader().node(span)
 
 
-def convert_span(span: ReadableSpan, resources: SharedResources) -> SpanNode:
-    context = span.context
-    parent = span.parent
-    status = span.status
-    scope = span.instrumentation_scope
-    return SpanNode(
-        name=span.name,
-        kind=span.kind.name,
-        status=status.status_code.name,
-        status_description=status.description or None,
-        attributes=_plain_mapping(span.attributes),
-        events=[
-            SpanEvent(
-                name=event.name,
-                attributes=_plain_mapping(event.attributes),
-                timestamp=event.timestamp,
-            )
-            for event in span.events
-        ],
-        trace_id=format(context.trace_id, "032x") if context is not None else "0" * 32,
-        span_id=format(context.span_id, "016x") if context is not None else "0" * 16,
-        parent_span_id=format(parent.span_id, "016x") if parent is not None else None,
-        start_time=span.start_time or 0,
-        end_time=span.end_time or span.start_time or 0,
-        resource=resources.plain(span.resource),
-        scope=scope.name if scope is not None else "",
-    )
+def link_ids(node: SpanNode) -> tuple[Any, Any, Any]:
+    """(trace, span, parent) ids of ``node`` as comparable keys, integers where they parse.
+
+    A node made from an SDK span gives the span's integers without formatting them; one
+    built by hand gives its hex text parsed, so both kinds link with each other.
+    """
+    span = node._span
+    if span is not None:
+        context, parent = span.context, span.parent
+        if context is None:
+            return 0, 0, None if parent is None else parent.span_id
+        return context.trace_id, context.span_id, None if parent is None else parent.span_id
+    parent_hex = node.parent_span_id
+    parent_key = None if parent_hex is None else _key(parent_hex)
+    return _key(node.trace_id), _key(node.span_id), parent_key
+
+
+def _key(hex_id: str) -> int | str:
+    try:
+        return int(hex_id, 16)
+    except ValueError:
+        return hex_id

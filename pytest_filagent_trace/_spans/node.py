@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    pass
+    from opentelemetry.sdk.trace import ReadableSpan
+
+    from pytest_filagent_trace._spans.convert import SpanReader
 
 __all__ = ["PATH_SEPARATOR", "SpanEvent", "SpanNode"]
 
 PATH_SEPARATOR = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
 """Separator between span names in :meth:`SpanNode.path`."""
+
+# The fields a node built from an SDK span reads only when one of them is first asked
+# for (see ``SpanNode.__getattr__``); the tree is built from the others alone.
+_DEFERRED = frozenset(
+    {
+        "kind",
+        "status",
+        "status_description",
+        "attributes",
+        "events",
+        "trace_id",
+        "span_id",
+        "parent_span_id",
+        "resource",
+        "scope",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -24,17 +43,40 @@ class SpanEvent:
     timestamp: int
 
 
-@dataclass(eq=False)
 class SpanNode:
     """One finished span, with links to its parent and children in the captured tree.
 
-    Nodes compare by identity: two spans with equal fields are still two spans.
+    Nodes compare by identity: two spans with equal fields are still two spans. A node
+    made from an SDK span by the plugin reads the span's name and times at once and every
+    other field from the span the first time any of them is asked for, so building the
+    trees of a large capture costs little more than linking them.
 
     Example:
         >>> node = tree.roots[0]  # doctest: +SKIP
         >>> node.name, node.kind, node.children[0].name  # doctest: +SKIP
         ('POST /chat', 'SERVER', 'agent.route')
     """
+
+    __slots__ = (
+        "_reader",
+        "_span",
+        "attributes",
+        "children",
+        "end_time",
+        "events",
+        "kind",
+        "name",
+        "orphan",
+        "parent",
+        "parent_span_id",
+        "resource",
+        "scope",
+        "span_id",
+        "start_time",
+        "status",
+        "status_description",
+        "trace_id",
+    )
 
     name: str
     kind: str
@@ -47,11 +89,95 @@ class SpanNode:
     parent_span_id: str | None
     start_time: int
     end_time: int
-    resource: dict[str, Any] = field(default_factory=dict)
-    scope: str = ""
-    children: list[SpanNode] = field(default_factory=list)
-    parent: SpanNode | None = None
-    orphan: bool = False
+    resource: dict[str, Any]
+    scope: str
+    children: list[SpanNode]
+    parent: SpanNode | None
+    orphan: bool
+    _span: ReadableSpan | None
+    _reader: SpanReader | None
+
+    def __init__(  # noqa: PLR0917 - positional as the dataclass it replaces
+        self,
+        name: str,
+        kind: str,
+        status: str,
+        status_description: str | None,
+        attributes: dict[str, Any],
+        events: list[SpanEvent],
+        trace_id: str,
+        span_id: str,
+        parent_span_id: str | None,
+        start_time: int,
+        end_time: int,
+        resource: dict[str, Any] | None = None,
+        scope: str = "",
+        children: list[SpanNode] | None = None,
+        parent: SpanNode | None = None,
+        orphan: bool = False,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.status = status
+        self.status_description = status_description
+        self.attributes = attributes
+        self.events = events
+        self.trace_id = trace_id
+        self.span_id = span_id
+        self.parent_span_id = parent_span_id
+        self.start_time = start_time
+        self.end_time = end_time
+        self.resource = {} if resource is None else resource
+        self.scope = scope
+        self.children = [] if children is None else children
+        self.parent = parent
+        self.orphan = orphan
+        self._span = None
+        self._reader = None
+
+    @classmethod
+    def deferred(
+        cls, name: str, start_time: int, end_time: int, span: ReadableSpan, reader: SpanReader
+    ) -> SpanNode:
+        """A node whose other fields ``reader`` reads from ``span`` when first asked for."""
+        node = cls.__new__(cls)
+        node.name = name
+        node.start_time = start_time
+        node.end_time = end_time
+        node.children = []
+        node.parent = None
+        node.orphan = False
+        node._span = span
+        node._reader = reader
+        return node
+
+    def __getattr__(self, field: str) -> Any:
+        # Called only for a slot that holds nothing yet: a deferred field of a node made
+        # by ``deferred``. Its group of fields is read from the span, then the slots are
+        # plain attributes again.
+        reader = self._reader if field in _DEFERRED else None
+        if reader is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {field!r}")
+        reader.fill(self, field)
+        return getattr(self, field)
+
+    def unlinked(self) -> SpanNode:
+        """A copy of this node with no parent, no children and no orphan mark."""
+        return SpanNode(
+            name=self.name,
+            kind=self.kind,
+            status=self.status,
+            status_description=self.status_description,
+            attributes=self.attributes,
+            events=self.events,
+            trace_id=self.trace_id,
+            span_id=self.span_id,
+            parent_span_id=self.parent_span_id,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            resource=self.resource,
+            scope=self.scope,
+        )
 
     @property
     def duration_ns(self) -> int:

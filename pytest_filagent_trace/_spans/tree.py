@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import ReadableSpan
 
-from pytest_filagent_trace._spans.convert import SharedResources, convert_span
+from pytest_filagent_trace._spans.convert import SpanReader, link_ids
 from pytest_filagent_trace._spans.node import SpanNode
 from pytest_filagent_trace._spans.values import typed_equal
 
@@ -132,8 +131,17 @@ def node_matches(
     return True
 
 
-def _detached(node: SpanNode) -> SpanNode:
-    return dataclasses.replace(node, children=[], parent=None, orphan=False)
+class _Trace:
+    """The spans of one trace while they are linked: by span id, and its roots and orphans."""
+
+    __slots__ = ("first", "orphans", "roots", "spans", "start")
+
+    def __init__(self, first: SpanNode) -> None:
+        self.first = first
+        self.start = first.start_time
+        self.spans: dict[Any, SpanNode] = {}
+        self.roots: list[SpanNode] = []
+        self.orphans: list[SpanNode] = []
 
 
 def build_trees(spans: Iterable[ReadableSpan | SpanNode]) -> list[SpanTree]:
@@ -149,11 +157,8 @@ def build_trees(spans: Iterable[ReadableSpan | SpanNode]) -> list[SpanTree]:
         >>> [tree.trace_id for tree in trees]  # doctest: +SKIP
         ['4bf92f3577b34da6a3ce929d0e0e4736']
     """
-    resources = SharedResources()
-    nodes = [
-        _detached(span) if isinstance(span, SpanNode) else convert_span(span, resources)
-        for span in spans
-    ]
+    reader = SpanReader()
+    nodes = [span.unlinked() if isinstance(span, SpanNode) else reader.node(span) for span in spans]
     return link_trees(nodes)
 
 
@@ -167,48 +172,48 @@ def link_trees(nodes: list[SpanNode]) -> list[SpanTree]:
         >>> nodes = [node_from_span(s) for s in exporter.get_finished_spans()]  # doctest: +SKIP
         >>> trees = link_trees(nodes)  # doctest: +SKIP
     """
-    by_id: dict[tuple[str, str], SpanNode] = {}
+    # Span ids only need to be unique within their trace: one _Trace per trace id.
+    traces: dict[Any, _Trace] = {}
+    homes: list[_Trace] = []
+    parent_ids: list[Any] = []
     for node in nodes:
+        trace_key, span_key, parent_key = link_ids(node)
+        trace = traces.get(trace_key)
+        if trace is None:
+            trace = traces[trace_key] = _Trace(node)
         # A span id seen twice in one trace would be a broken exporter; keep the first so
         # the tree stays a tree.
-        by_id.setdefault((node.trace_id, node.span_id), node)
+        trace.spans.setdefault(span_key, node)
+        trace.start = min(trace.start, node.start_time)
+        homes.append(trace)
+        parent_ids.append(parent_key)
 
-    trace_order: dict[str, int] = {}
-    roots: dict[str, list[SpanNode]] = {}
-    orphans: dict[str, list[SpanNode]] = {}
-    for node in nodes:
-        trace_order.setdefault(node.trace_id, len(trace_order))
-        parent = (
-            by_id.get((node.trace_id, node.parent_span_id))
-            if node.parent_span_id is not None
-            else None
-        )
+    for node, trace, parent_key in zip(nodes, homes, parent_ids, strict=True):
+        parent = trace.spans.get(parent_key) if parent_key is not None else None
         if parent is not None and parent is not node:
             node.parent = parent
             parent.children.append(node)
-        elif node.parent_span_id is None:
-            roots.setdefault(node.trace_id, []).append(node)
+        elif parent_key is None:
+            trace.roots.append(node)
         else:
             node.orphan = True
-            orphans.setdefault(node.trace_id, []).append(node)
+            trace.orphans.append(node)
 
-    position = {id(node): index for index, node in enumerate(nodes)}
-
-    def order(node: SpanNode) -> tuple[int, int, str, int]:
-        return (node.start_time, node.end_time, node.name, position[id(node)])
+    # Children and roots were appended in the order of ``nodes`` and sorting is stable,
+    # so that order breaks the ties the clocks and names leave.
+    def order(node: SpanNode) -> tuple[int, int, str]:
+        return (node.start_time, node.end_time, node.name)
 
     for node in nodes:
         if len(node.children) > 1:
             node.children.sort(key=order)
 
-    trees: list[SpanTree] = []
-    for trace_id in trace_order:
-        tree_roots = sorted(roots.get(trace_id, []), key=order)
-        tree_roots += sorted(orphans.get(trace_id, []), key=order)
-        trees.append(SpanTree(trace_id=trace_id, roots=tree_roots))
-
-    def first_start(tree: SpanTree) -> tuple[int, int]:
-        return (min(node.start_time for node in tree.walk()), trace_order[tree.trace_id])
-
-    trees.sort(key=first_start)
-    return trees
+    # Traces by their first start; sorting is stable, so traces starting together keep
+    # the order they were first seen in.
+    return [
+        SpanTree(
+            trace_id=trace.first.trace_id,
+            roots=sorted(trace.roots, key=order) + sorted(trace.orphans, key=order),
+        )
+        for trace in sorted(traces.values(), key=lambda trace: trace.start)
+    ]

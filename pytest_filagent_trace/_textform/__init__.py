@@ -10,7 +10,16 @@ from __future__ import annotations
 from pytest_filagent_trace._textform.drafts import DRAFT_ANY, Draft, DraftPrefix, TreeSyntaxError
 from pytest_filagent_trace._textform.parser import parse_drafts
 from pytest_filagent_trace._textform.render import render_tree
-from pytest_filagent_trace._textform.values import KINDS, STATUSES, format_value, quote
+from pytest_filagent_trace._textform.values import (
+    BUDGET,
+    BUDGET_SYNTAX,
+    DURATION_UNITS,
+    KINDS,
+    STATUSES,
+    format_duration,
+    format_value,
+    quote,
+)
 from pytest_filagent_trace._textform.writer import (
     LineParts,
     attribute_text,
@@ -21,7 +30,10 @@ from pytest_filagent_trace._textform.writer import (
 )
 
 __all__ = [
+    "BUDGET",
+    "BUDGET_SYNTAX",
     "DRAFT_ANY",
+    "DURATION_UNITS",
     "KINDS",
     "STATUSES",
     "Draft",
@@ -30,6 +42,7 @@ __all__ = [
     "TreeSyntaxError",
     "attribute_text",
     "draw_lines",
+    "format_duration",
     "format_value",
     "head_text",
     "node_head",

@@ -56,4 +56,5 @@ class Draft:
     orphan: bool | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     events: list[str] | None = None
+    duration: str | None = None
     children: list[Draft | EllipsisType] = field(default_factory=list)

@@ -16,10 +16,13 @@ from pytest_filagent_trace._textform.cursor import LineCursor
 from pytest_filagent_trace._textform.drafts import Draft, TreeSyntaxError
 from pytest_filagent_trace._textform.values import (
     _WORD,
+    BUDGET,
+    BUDGET_SYNTAX,
     KINDS,
     STATUSES,
 )
 
+# A duration as --trace-tree prints it: never compared, so refused in expected text.
 _DURATION = re.compile(r"\(\s*\d+(?:\.\d+)?\s*(?:ns|µs|us|ms|s)\s*\)")
 _CONNECTOR = re.compile(r"(?:[├└]─+|[|`+]-+)(?: |$)")
 # Vertical lines and indentation before a connector; "|-" starts an ASCII connector.
@@ -94,6 +97,24 @@ def _event_group(cursor: LineCursor, draft: Draft) -> None:
     draft.events = events
 
 
+def _duration_group(cursor: LineCursor, draft: Draft) -> None:
+    start = cursor.pos
+    if _DURATION.match(cursor.text, start):
+        raise cursor.fail(
+            "a duration in expected text is not compared, so it is refused: write a budget"
+            f" such as (< 50 ms), or remove it ({BUDGET_SYNTAX})"
+        )
+    end = cursor.text.find(")", start)
+    if end < 0:
+        raise cursor.fail("expected ) to close the duration budget")
+    if draft.duration is not None:
+        raise cursor.fail("a duration budget is given twice")
+    if BUDGET.match(cursor.text[start + 1 : end]) is None:
+        raise cursor.fail(f"invalid duration budget: {BUDGET_SYNTAX}")
+    draft.duration = " ".join(cursor.text[start + 1 : end].split())
+    cursor.pos = end + 1
+
+
 def _head(cursor: LineCursor, draft: Draft) -> None:
     while not cursor.comment_or_end():
         char = cursor.peek()
@@ -104,14 +125,11 @@ def _head(cursor: LineCursor, draft: Draft) -> None:
         elif char == "<":
             _event_group(cursor, draft)
         elif char == "(":
-            match = _DURATION.match(cursor.text, cursor.pos)
-            if match is None:
-                raise cursor.fail("expected a duration such as (12.3 ms)")
-            cursor.pos = match.end()
+            _duration_group(cursor, draft)
         else:
             raise cursor.fail(
                 f'unexpected "{char}": after the span name come [KIND], [STATUS: description],'
-                " <events>, (duration), {attributes} or a # comment"
+                " <events>, (duration budget), {attributes} or a # comment"
             )
 
 

@@ -19,6 +19,19 @@ _NAME_END = re.compile(r" (?=[\[{<(#])")
 _BARE_KEY = re.compile(r"[^\s=,{}()\[\]<>\"'#]+")
 _WORD = re.compile(r"-?[A-Za-z_]+")
 
+DURATION_UNITS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9}
+"""Nanoseconds per unit of a written duration."""
+BUDGET = re.compile(
+    r"\s*(?P<op><=|>=|<|>)\s*(?P<number>\d+(?:\.\d+)?|\.\d+)\s*"
+    r"(?:(?P<unit>ns|us|µs|μs|ms|s)|%\s*(?P<whole>parent|trace))\s*\Z"
+)
+"""A duration budget: ``< 50ms``, ``>= 1.5 s``, ``< 30% parent``, ``< 10% trace``."""
+BUDGET_SYNTAX = (
+    'a budget is <, <=, > or >= then a duration in ns, µs, us, ms or s ("< 50ms",'
+    ' ">= 1.5 s") or a share of the parent or the trace ("< 30% parent", "< 10% trace")'
+)
+"""How a budget is written, for the messages that refuse one."""
+
 
 # --------------------------------------------------------------------------- values
 
@@ -85,6 +98,22 @@ def format_value(value: Any) -> str:
         items = ", ".join(f"{format_value(k)}: {format_value(v)}" for k, v in value.items())
         return "{" + items + "}"
     return repr(value)
+
+
+def format_duration(nanoseconds: float) -> str:
+    """A duration the way ``--trace-tree`` prints it.
+
+    Example:
+        >>> format_duration(1_234_000), format_duration(512)
+        ('1.2 ms', '512 ns')
+    """
+    if nanoseconds < 1_000:
+        return f"{nanoseconds:.0f} ns"
+    if nanoseconds < 1_000_000:
+        return f"{nanoseconds / 1_000:.1f} µs"
+    if nanoseconds < 1_000_000_000:
+        return f"{nanoseconds / 1_000_000:.1f} ms"
+    return f"{nanoseconds / 1_000_000_000:.2f} s"
 
 
 def _shortened(value: Any, limit: int | None) -> str:

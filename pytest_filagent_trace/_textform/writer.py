@@ -19,6 +19,7 @@ from pytest_filagent_trace._textform.values import (
     _BARE_KEY,
     _NAME_END,
     _shortened,
+    format_duration,
     format_value,
     quote,
 )
@@ -59,16 +60,6 @@ def _name_text(name: str) -> str:
 def _key_text(key: str) -> str:
     # Cached: a trace repeats the same few dozen attribute keys on every span.
     return key if key != "..." and _BARE_KEY.fullmatch(key) else quote(key)
-
-
-def _duration_text(nanoseconds: int) -> str:
-    if nanoseconds < 1_000:
-        return f"{nanoseconds} ns"
-    if nanoseconds < 1_000_000:
-        return f"{nanoseconds / 1_000:.1f} µs"
-    if nanoseconds < 1_000_000_000:
-        return f"{nanoseconds / 1_000_000:.1f} ms"
-    return f"{nanoseconds / 1_000_000_000:.2f} s"
 
 
 def node_head(node: SpanNode, *, events: bool = True, durations: bool = False) -> str:
@@ -129,7 +120,7 @@ def head_text(
         names = (e if _is_bare_text(e, ",>") else quote(e) for e in event_names)
         parts.append("<" + ", ".join(names) + ">")
     if duration_ns is not None:
-        parts.append(f"({_duration_text(duration_ns)})")
+        parts.append(f"({format_duration(duration_ns)})")
     return " ".join(parts)
 
 

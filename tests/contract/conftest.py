@@ -58,19 +58,6 @@ def contract_config(**sections: Any) -> TelemetryConfig:
     return config_from_mapping(data)
 
 
-def ask(client: TestClient | httpx.Client, content: str, **fields: Any) -> httpx.Response:
-    """POST one user message to ``/chat``; ``fields`` adds body fields, ``headers=`` headers.
-
-    Example:
-        >>> ask(client, "What is 2+2?", mode="htn").status_code  # doctest: +SKIP
-        200
-    """
-    headers = fields.pop("headers", None)
-    body = {"messages": [{"role": "user", "content": content}], **fields}
-    response: httpx.Response = client.post("/chat", json=body, headers=headers)
-    return response
-
-
 def answer_of(body: dict[str, Any]) -> dict[str, Any]:
     """A ``/chat`` answer without what differs on every request: generated ids, trace id.
 

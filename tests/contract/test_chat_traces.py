@@ -17,7 +17,8 @@ from pytest_filagent_trace import (
     assert_span_tree,
     span,
 )
-from tests.contract.conftest import SEARCH_SERVER_SPAN, ask, request_trace
+from tests.contract.conftest import SEARCH_SERVER_SPAN, request_trace
+from tests.helpers.chat import ask
 
 PARALLEL_TASKS = (
     "compute 12*7 and search for opentelemetry context propagation and read file notes.txt"

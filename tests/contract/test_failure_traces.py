@@ -27,7 +27,8 @@ from pytest_filagent_trace import (
     glob,
     span,
 )
-from tests.contract.conftest import ask, request_trace, running_app
+from tests.contract.conftest import request_trace, running_app
+from tests.helpers.chat import ask
 
 JSON = {"content-type": "application/json"}
 HELLO = {"messages": [{"role": "user", "content": "What is 2+2?"}]}

@@ -20,7 +20,8 @@ from pytest_filagent_trace import (
     capture_spans,
     span,
 )
-from tests.contract.conftest import answer_of, ask, contract_config, request_trace, running_app
+from tests.contract.conftest import answer_of, contract_config, request_trace, running_app
+from tests.helpers.chat import ask
 
 CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 CALLER_SPAN = "00f067aa0ba902b7"

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from prometheus_client.parser import text_string_to_metric_families
 
 from filagent.settings import Settings
 from filagent.telemetry.config import TelemetryConfig, load_telemetry_config
@@ -33,11 +32,11 @@ from tests.blocked_imports import SDK_MODULES, blocking_prelude
 from tests.contract.conftest import (
     USER_ID_KEY,
     answer_of,
-    ask,
     contract_config,
     request_trace,
     running_app,
 )
+from tests.helpers.chat import ask, labels, samples
 
 #: One simple request and one HTN request whose tasks run in parallel threads.
 QUESTIONS = (
@@ -57,22 +56,6 @@ def traced_answers(client: TestClient, capture: TraceCapture) -> list[dict[str, 
         answers.append(answer_of(response.json()))
     capture.clear()
     return answers
-
-
-def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
-    """``GET /metrics`` as ``{(sample name, labels): value}``."""
-    response = client.get("/metrics")
-    assert response.status_code == 200
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(response.text)
-        for sample in family.samples
-    }
-
-
-def labels(**pairs: str) -> frozenset[tuple[str, str]]:
-    """Prometheus labels as ``samples`` keys them: ``labels(mode="htn")``."""
-    return frozenset(pairs.items())
 
 
 @pytest.mark.parametrize(

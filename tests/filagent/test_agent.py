@@ -31,7 +31,8 @@ from filagent.tools import (
     build_default_tools,
     packaged_data_dir,
 )
-from tests.filagent.conftest import ServeApp, Spans
+from tests.filagent.conftest import ServeApp
+from tests.helpers.spans import Spans
 
 
 @pytest.fixture

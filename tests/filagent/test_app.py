@@ -12,9 +12,6 @@ import json
 import logging
 import os
 import re
-import subprocess
-import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +24,6 @@ from fastapi.testclient import TestClient
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
-from prometheus_client.parser import text_string_to_metric_families
 
 from filagent.app import create_app
 from filagent.audit import DecisionRecorder, read_records
@@ -35,12 +31,16 @@ from filagent.models.rule_based import DEFAULT_NAME as RULE_MODEL
 from filagent.search.app import create_search_app
 from filagent.settings import Settings
 from filagent.telemetry import names
-from filagent.telemetry.config import TelemetryConfig, config_from_mapping, load_telemetry_config
+from filagent.telemetry.config import TelemetryConfig, load_telemetry_config
 from filagent.telemetry.logging import SERVER_LOGGERS, configure_logging
 from filagent.telemetry.setup import TelemetryManager
 from pytest_filagent_trace import assert_span_tree, span
 from tests.blocked_imports import SDK_MODULES, blocking_prelude
-from tests.filagent.conftest import ServeApp, Spans
+from tests.filagent.conftest import ServeApp
+from tests.helpers.chat import ask, samples
+from tests.helpers.python import json_printed_by
+from tests.helpers.spans import Spans
+from tests.helpers.telemetry import USER_ID_KEY, telemetry_config
 
 HTN_WITH_SEARCH = "compute 17*23 then search for opentelemetry"
 THREE_INDEPENDENT_TOOLS = (
@@ -50,48 +50,15 @@ CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 CALLER_SPAN = "00f067aa0ba902b7"
 HEX32 = re.compile(r"[0-9a-f]{32}")
 HEX16 = re.compile(r"[0-9a-f]{16}")
-USER_ID_KEY = "test-user-id-key-0123456789"
 
 
 # --- fixtures ---------------------------------------------------------------------------
-
-
-def telemetry_config(**sections: Any) -> TelemetryConfig:
-    """Default telemetry settings with a fixed user-id key and no records file."""
-    data: dict[str, Any] = {
-        "privacy": {"user_id_hmac_secret": USER_ID_KEY},
-        "records": {"path": None},
-    }
-    return config_from_mapping({**data, **sections})
-
-
-@pytest.fixture
-def exporter() -> InMemorySpanExporter:
-    return InMemorySpanExporter()
-
-
-@pytest.fixture
-def telemetry(exporter: InMemorySpanExporter) -> Iterator[TelemetryManager]:
-    manager = TelemetryManager(telemetry_config(), span_exporter=exporter)
-    yield manager
-    manager.shutdown()
-
-
-@pytest.fixture
-def spans(exporter: InMemorySpanExporter) -> Spans:
-    """The spans both services finished during the test (through the manager's pipeline)."""
-    return Spans(exporter)
 
 
 @pytest.fixture
 def search_url(serve: ServeApp, telemetry: TelemetryManager) -> Iterator[str]:
     with serve(create_search_app(telemetry)) as url:
         yield url
-
-
-@pytest.fixture
-def records_path(tmp_path: Path) -> Path:
-    return tmp_path / "records.jsonl"
 
 
 @pytest.fixture
@@ -123,14 +90,6 @@ def log_stream() -> Iterator[io.StringIO]:
 # --- helpers ----------------------------------------------------------------------------
 
 
-def ask(client: TestClient, content: str, **fields: Any) -> httpx.Response:
-    """POST one user message to /chat; ``fields`` adds mode, conversation_id, ..."""
-    headers = fields.pop("headers", None)
-    body = {"messages": [{"role": "user", "content": content}], **fields}
-    response: httpx.Response = client.post("/chat", json=body, headers=headers)
-    return response
-
-
 def attributes(span_: ReadableSpan) -> dict[str, Any]:
     return dict(span_.attributes or {})
 
@@ -153,17 +112,6 @@ def wait_for_span(spans: Spans, name: str, timeout: float = 5.0) -> ReadableSpan
         assert time.monotonic() < deadline, f"no {name!r} span within {timeout}s; found {found}"
         time.sleep(0.01)
     return spans.named(name)[0]
-
-
-def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
-    """``/metrics`` as {(sample name, labels): value}."""
-    response = client.get("/metrics")
-    assert response.status_code == 200
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(response.text)
-        for sample in family.samples
-    }
 
 
 # --- the response -----------------------------------------------------------------------
@@ -636,7 +584,7 @@ print(json.dumps({
 
 def test_service_answers_when_the_opentelemetry_sdk_is_not_importable(tmp_path: Path) -> None:
     # Defaults all the way (create_app() with no arguments), in a fresh interpreter.
-    result = run_python(SDK_BLOCKED_SCRIPT, tmp_path)
+    result = json_printed_by(SDK_BLOCKED_SCRIPT, env=SERVICE_ENV, cwd=tmp_path)
 
     assert result["loaded"] == []
     assert (result["status"], result["metrics"]) == (200, 200)
@@ -678,24 +626,13 @@ print(json.dumps({
 """
 
 
-def run_python(script: str, cwd: Path) -> Any:
-    """Run ``script`` in a fresh interpreter; its last output line is JSON."""
-    completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=cwd,
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "FILAGENT_USER_ID_SECRET": "k" * 16},
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+#: A fresh interpreter's environment: nothing but PATH and the user-id key the service needs.
+SERVICE_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "FILAGENT_USER_ID_SECRET": "k" * 16}
 
 
 def test_disabled_tracing_ignores_a_global_tracer_provider(tmp_path: Path) -> None:
     # FastAPI traces requests with the global provider by itself unless told not to.
-    result = run_python(GLOBAL_PROVIDER_SCRIPT, tmp_path)
+    result = json_printed_by(GLOBAL_PROVIDER_SCRIPT, env=SERVICE_ENV, cwd=tmp_path)
 
     assert (result["status"], result["trace_id"]) == (200, "")
     assert "x-trace-id" not in result["headers"]

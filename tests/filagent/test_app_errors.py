@@ -14,11 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from opentelemetry.sdk.trace import ReadableSpan
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode
 
 from filagent.app import create_app
@@ -26,9 +24,9 @@ from filagent.audit import DecisionRecorder, read_records
 from filagent.serving import free_port
 from filagent.settings import Settings
 from filagent.telemetry import names
-from filagent.telemetry.config import config_from_mapping
 from filagent.telemetry.setup import TelemetryManager
-from tests.filagent.conftest import Spans
+from tests.helpers.chat import ask
+from tests.helpers.spans import Spans
 
 MAX_CONTENT_CHARS = 200
 MAX_MESSAGES = 5
@@ -41,34 +39,6 @@ def user(content: str) -> dict[str, str]:
 
 
 # --- fixtures ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def exporter() -> InMemorySpanExporter:
-    return InMemorySpanExporter()
-
-
-@pytest.fixture
-def telemetry(exporter: InMemorySpanExporter) -> Iterator[TelemetryManager]:
-    config = config_from_mapping(
-        {
-            "privacy": {"user_id_hmac_secret": "test-user-id-key-0123456789"},
-            "records": {"path": None},
-        }
-    )
-    manager = TelemetryManager(config, span_exporter=exporter)
-    yield manager
-    manager.shutdown()
-
-
-@pytest.fixture
-def spans(exporter: InMemorySpanExporter) -> Spans:
-    return Spans(exporter)
-
-
-@pytest.fixture
-def records_path(tmp_path: Path) -> Path:
-    return tmp_path / "records.jsonl"
 
 
 @contextmanager
@@ -101,11 +71,6 @@ def model_down_client(
     settings = Settings(model="openai:x", openai_base_url=unreachable_model_url)
     with running(settings, telemetry, records_path) as test_client:
         yield test_client
-
-
-def ask(client: TestClient, content: str) -> httpx.Response:
-    response: httpx.Response = client.post("/chat", json={"messages": [user(content)]})
-    return response
 
 
 def attributes(span: ReadableSpan) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from filagent.tools import CalculatorTool, Tool, ToolExecutor, ToolRegistry
 
 if TYPE_CHECKING:
     from filagent.telemetry.tracing import Tracer
-    from tests.filagent.conftest import Spans
+    from tests.helpers.spans import Spans
 
 
 class WaitArgs(BaseModel):

@@ -28,7 +28,8 @@ from filagent.models import (
 from filagent.schemas import Message
 from filagent.telemetry.tracing import Tracer
 from filagent.tools import CalculatorTool, ToolExecutor, ToolRegistry, ToolSpec
-from tests.filagent.conftest import ServeApp, Spans
+from tests.filagent.conftest import ServeApp
+from tests.helpers.spans import Spans
 
 SPECS = [
     CalculatorTool().spec(),

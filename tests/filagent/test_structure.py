@@ -6,8 +6,6 @@ already loaded everything.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import filagent
 import filagent.telemetry
 from filagent.trace_text import plain_tree
 from tests.blocked_imports import blocking_prelude
+from tests.helpers.python import run_python
 
 #: what "the whole telemetry stack" is: none of it may load with a light module
 TELEMETRY_STACK = (
@@ -41,16 +40,6 @@ LIGHT_MODULES = (
     "filagent.tools.web_search",
     "filagent.tools.registry",
 )
-
-
-def run_python(script: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("module", LIGHT_MODULES)

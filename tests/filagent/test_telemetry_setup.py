@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from typing import Any
 
 import httpx
@@ -26,7 +23,9 @@ from filagent.telemetry.setup import (
 )
 from filagent.telemetry.tracing import NOOP_TRACER
 from tests.blocked_imports import SDK_MODULES, blocking_prelude
-from tests.filagent.conftest import ServeApp, Spans
+from tests.filagent.conftest import ServeApp
+from tests.helpers.python import json_printed_by
+from tests.helpers.spans import Spans
 
 PARENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_SPAN = "00f067aa0ba902b7"
@@ -265,22 +264,12 @@ def test_get_tracer_uses_the_process_manager() -> None:
     assert span.instrumentation_scope.name == "seed.user"
 
 
-def run_python(script: str) -> Any:
-    """Run ``script`` in a fresh interpreter (global OTel state stays out of this process)."""
-    completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "OTEL_SDK_DISABLED": "false"},
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+#: A fresh interpreter's environment: the SDK on, whatever the developer's shell says.
+SDK_ENV = {"PATH": "/usr/bin:/bin", "OTEL_SDK_DISABLED": "false"}
 
 
 def test_initialize_telemetry_installs_the_global_provider_once() -> None:
-    result = run_python(
+    result = json_printed_by(
         """
         import json
         from opentelemetry import trace
@@ -293,7 +282,8 @@ def test_initialize_telemetry_installs_the_global_provider_once() -> None:
         other = TelemetryManager(quiet).install_global()
         disabled = initialize_telemetry(TelemetryConfig(enabled=False))
         print(json.dumps([first, is_global, other, disabled]))
-        """
+        """,
+        env=SDK_ENV,
     )
     assert result == [True, True, False, False]
 
@@ -325,7 +315,7 @@ result = {
 
 def test_without_any_opentelemetry_the_core_is_a_no_op() -> None:
     script = blocking_prelude(["opentelemetry"]) + CORE_CHECKS
-    result = run_python(script + "print(json.dumps(result))")
+    result = json_printed_by(script + "print(json.dumps(result))", env=SDK_ENV)
     assert (result["loaded"], result["enabled"], result["httpx"]) == ([], False, False)
     assert (result["context"], result["initialized"]) == ({}, False)
     assert result["log"]["event"] == "hello"
@@ -344,7 +334,7 @@ result["instrumented"] = manager.instrument_fastapi(app)
 result["status"] = TestClient(app).get("/chat").status_code
 """
     script = blocking_prelude(SDK_MODULES) + CORE_CHECKS + app_checks
-    result = run_python(script + "print(json.dumps(result))")
+    result = json_printed_by(script + "print(json.dumps(result))", env=SDK_ENV)
     assert (result["loaded"], result["enabled"], result["httpx"]) == ([], False, False)
     assert (result["instrumented"], result["status"], result["context"]) == (False, 200, {})
     assert result["initialized"] is False

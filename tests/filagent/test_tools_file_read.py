@@ -18,7 +18,7 @@ from filagent.tools import (
 
 if TYPE_CHECKING:
     from filagent.telemetry.tracing import Tracer
-    from tests.filagent.conftest import Spans
+    from tests.helpers.spans import Spans
 
 
 @pytest.fixture

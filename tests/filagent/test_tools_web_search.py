@@ -18,7 +18,8 @@ from filagent.tools import ToolError, ToolExecutor, ToolRegistry, WebSearchArgs,
 
 if TYPE_CHECKING:
     from filagent.telemetry.tracing import Tracer
-    from tests.filagent.conftest import ServeApp, Spans
+    from tests.filagent.conftest import ServeApp
+    from tests.helpers.spans import Spans
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.helpers.pytester import run_pytest
 
 # A small program traced with the plain OpenTelemetry API; it knows nothing of the plugin.
 PROGRAM = """
@@ -43,17 +42,12 @@ def shown(*lines: str) -> list[str]:
     return [f"E       {line}" for line in lines]
 
 
-def run(pytester: pytest.Pytester, test_source: str, *args: str) -> pytest.RunResult:
-    pytester.makepyfile(test_shop=textwrap.dedent(test_source))
-    return pytester.runpytest_subprocess(*args)
-
-
 def test_a_matching_tree_passes_with_a_pattern_and_with_the_text_form(
     program: pytest.Pytester,
 ) -> None:
-    result = run(
+    result = run_pytest(
         program,
-        '''
+        test_source='''
         from pytest_filagent_trace import assert_span_tree, descendant, span
         from shop import checkout
 
@@ -86,9 +80,9 @@ def test_a_matching_tree_passes_with_a_pattern_and_with_the_text_form(
 def test_a_wrong_attribute_names_the_path_both_values_and_marks_the_tree(
     program: pytest.Pytester,
 ) -> None:
-    result = run(
+    result = run_pytest(
         program,
-        """
+        test_source="""
         from pytest_filagent_trace import assert_span_tree, span
         from shop import checkout
 
@@ -122,9 +116,9 @@ def test_a_wrong_attribute_names_the_path_both_values_and_marks_the_tree(
 def test_the_failure_shows_the_users_line_not_the_plugins_internals(
     program: pytest.Pytester,
 ) -> None:
-    result = run(
+    result = run_pytest(
         program,
-        """
+        test_source="""
         from pytest_filagent_trace import assert_span_tree, span
         from shop import checkout
 
@@ -157,9 +151,9 @@ def test_the_failure_shows_the_users_line_not_the_plugins_internals(
 def test_exact_failure_lists_the_unexpected_span_and_how_to_relax(
     program: pytest.Pytester,
 ) -> None:
-    result = run(
+    result = run_pytest(
         program,
-        '''
+        test_source='''
         from pytest_filagent_trace import assert_span_tree
         from shop import checkout
 
@@ -191,9 +185,9 @@ def test_exact_failure_lists_the_unexpected_span_and_how_to_relax(
 
 
 def test_order_failure_shows_expected_and_found_order(program: pytest.Pytester) -> None:
-    result = run(
+    result = run_pytest(
         program,
-        """
+        test_source="""
         from pytest_filagent_trace import assert_span_tree, span
         from shop import checkout
 
@@ -222,9 +216,9 @@ def test_order_failure_shows_expected_and_found_order(program: pytest.Pytester) 
 
 
 def test_a_bad_text_expectation_points_at_line_and_column(program: pytest.Pytester) -> None:
-    result = run(
+    result = run_pytest(
         program,
-        '''
+        test_source='''
         from pytest_filagent_trace import assert_span_tree
         from shop import checkout
 
@@ -250,9 +244,9 @@ def test_a_bad_text_expectation_points_at_line_and_column(program: pytest.Pytest
 
 
 def test_a_bad_selector_points_at_the_column(program: pytest.Pytester) -> None:
-    result = run(
+    result = run_pytest(
         program,
-        """
+        test_source="""
         from shop import checkout
 
         def test_checkout(trace_capture):
@@ -286,7 +280,7 @@ def test_the_guides_examples_pass_as_written(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(**files)
     pytester.makeini("[pytest]\naddopts = -p no:randomly -p no:cacheprovider\n")
 
-    result = pytester.runpytest_subprocess()
+    result = run_pytest(pytester)
 
     result.assert_outcomes(passed=sum(source.count("\ndef test_") for source in files.values()))
 
@@ -294,9 +288,10 @@ def test_the_guides_examples_pass_as_written(pytester: pytest.Pytester) -> None:
 def test_a_tree_printed_by_trace_tree_pasted_back_passes_exactly(
     program: pytest.Pytester,
 ) -> None:
-    first = run(
+    first = run_pytest(
         program,
-        """
+        "--trace-tree",
+        test_source="""
         from opentelemetry import trace
         from shop import checkout
 
@@ -307,7 +302,6 @@ def test_a_tree_printed_by_trace_tree_pasted_back_passes_exactly(
                 pass
             assert False, "show me the tree"
         """,
-        "--trace-tree",
     )
     lines = first.stdout.lines
     start = next(i for i, line in enumerate(lines) if "Captured trace trees" in line) + 1
@@ -317,9 +311,9 @@ def test_a_tree_printed_by_trace_tree_pasted_back_passes_exactly(
     assert "\n\nnote\n" in printed
     assert 'text="' + "x" * 120 + '"...' in printed
 
-    second = run(
+    second = run_pytest(
         program,
-        f"""
+        test_source=f"""
         from opentelemetry import trace
         from pytest_filagent_trace import assert_span_tree
         from shop import checkout
@@ -339,9 +333,10 @@ def test_a_tree_printed_by_trace_tree_pasted_back_passes_exactly(
 def test_a_plain_assert_of_a_pattern_against_a_trace_explains_the_mismatch(
     program: pytest.Pytester,
 ) -> None:
-    result = run(
+    result = run_pytest(
         program,
-        """
+        "-vv",
+        test_source="""
         from pytest_filagent_trace import span
         from shop import checkout
 
@@ -349,7 +344,6 @@ def test_a_plain_assert_of_a_pattern_against_a_trace_explains_the_mismatch(
             checkout(["tea"])
             assert span("POST /checkout", span("refund")) == trace_capture.trace()
         """,
-        "-vv",
     )
 
     result.assert_outcomes(failed=1)

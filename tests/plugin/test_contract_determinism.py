@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.helpers.pytester import run_pytest
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CONTRACT_SUITE = REPOSITORY / "tests" / "contract"
@@ -27,16 +27,13 @@ markers =
 
 def run_contract_suite(pytester: pytest.Pytester, snapshot_dir: str, *args: str) -> None:
     """Run the copied suite, writing its snapshots under ``snapshot_dir``; it must pass."""
-    result = pytester.runpytest_subprocess(
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "randomly",
-        "--snapshot-update",
-        "-o",
-        f"trace_snapshot_dir={snapshot_dir}",
+    result = run_pytest(
+        pytester,
+        *("-p", "randomly", "--snapshot-update", "-o", f"trace_snapshot_dir={snapshot_dir}"),
         *args,
         "tests/contract",
+        random_order=True,
+        subprocess=True,
         timeout=600,
     )
     outcomes = result.parseoutcomes()
@@ -54,6 +51,7 @@ def written(directory: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_contract_snapshots_are_identical_across_random_orders_and_workers(
     pytester: pytest.Pytester,
 ) -> None:
@@ -63,8 +61,13 @@ def test_contract_snapshots_are_identical_across_random_orders_and_workers(
         ignore=shutil.ignore_patterns("__pycache__"),
     )
     (pytester.path / "tests" / "__init__.py").write_text("")
-    # The suite's own test helper, imported as tests.blocked_imports.
+    # The suite's own test helpers, imported as tests.blocked_imports and tests.helpers.
     shutil.copy(CONTRACT_SUITE.parent / "blocked_imports.py", pytester.path / "tests")
+    shutil.copytree(
+        CONTRACT_SUITE.parent / "helpers",
+        pytester.path / "tests" / "helpers",
+        ignore=shutil.ignore_patterns("__pycache__", "test_*.py"),
+    )
     pytester.makeini(INI)
 
     run_contract_suite(pytester, "first", "--randomly-seed=1")

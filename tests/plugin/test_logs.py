@@ -524,3 +524,27 @@ def test_capture_spans_with_logs_feeds_assert_logs_correlated(app_logger: loggin
     ):
         app_logger.info("inside", extra=ids(span))
     assert_logs_correlated(capture)
+
+
+def test_taking_the_hooks_off_keeps_a_processor_the_program_listed_itself() -> None:
+    from pytest_filagent_trace._logs.install import install, installed, uninstall
+
+    was_installed = installed()
+    uninstall()
+    try:
+        structlog.configure(processors=[structlog_processor, structlog.processors.JSONRenderer()])
+        install()
+        uninstall()
+        kept = structlog.get_config()["processors"]
+        structlog.configure(processors=[structlog.processors.JSONRenderer()])
+        install()
+        added = list(structlog.get_config()["processors"])
+        uninstall()
+        removed = structlog.get_config()["processors"]
+    finally:
+        structlog.reset_defaults()
+        if was_installed:
+            install()
+    assert sum(processor is structlog_processor for processor in kept) == 1
+    assert sum(processor is structlog_processor for processor in added) == 1
+    assert not any(processor is structlog_processor for processor in removed)

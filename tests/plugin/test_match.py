@@ -7,12 +7,10 @@ import math
 import re
 import sys
 import textwrap
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
@@ -52,15 +50,6 @@ class _Capture:
 
     def traces(self) -> list[SpanTree]:
         return self._trees
-
-
-@pytest.fixture
-def sdk() -> Iterator[tuple[TracerProvider, InMemorySpanExporter]]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    yield provider, exporter
-    provider.shutdown()
 
 
 # --------------------------------------------------------------------------- reprs

@@ -1,7 +1,9 @@
-"""The plugin run the way users run it: pytest in a fresh process, checked on what it prints.
+"""The plugin run the way users run it: pytest on a small program, checked on what it prints.
 
-Every test starts pytest in a subprocess, because how the plugin attaches depends on the
-process-wide OpenTelemetry provider, which each scenario sets up differently.
+How the plugin attaches depends on the process-wide OpenTelemetry provider, which each
+scenario sets up differently: each inner run starts from the state of a fresh process
+(``tests.helpers.pytester``). Runs under xdist or pytest-randomly, with instrumentation
+that patches httpx for the whole process, or outside pytest, start a new process.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import textwrap
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.helpers.pytester import run_pytest
 
 PROGRAM = '''
 """A small program traced with the plain OpenTelemetry API; it knows nothing of pytest."""
@@ -27,10 +29,6 @@ def checkout(items):
                 total += len(item)
         return total
 '''
-
-
-def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider", *args)
 
 
 @pytest.fixture
@@ -56,7 +54,7 @@ def test_a_passing_suite_captures_each_tests_spans_separately(program: pytest.Py
         """
     )
 
-    result = run(program)
+    result = run_pytest(program)
 
     result.assert_outcomes(passed=2)
     result.stdout.no_fnmatch_line("*warning*")
@@ -78,7 +76,7 @@ def test_the_plugin_installs_a_global_sdk_provider_when_the_program_set_none(
         """
     )
 
-    run(program).assert_outcomes(passed=1)
+    run_pytest(program).assert_outcomes(passed=1)
 
 
 def test_a_provider_the_program_set_globally_is_kept_and_captured(
@@ -112,7 +110,7 @@ def test_a_provider_the_program_set_globally_is_kept_and_captured(
         """
     )
 
-    run(program).assert_outcomes(passed=1)
+    run_pytest(program).assert_outcomes(passed=1)
 
 
 INJECTED_PROGRAM = """
@@ -149,7 +147,7 @@ def test_a_provider_named_in_the_ini_file_is_captured_without_a_global_one(
         """
     )
 
-    run(pytester).assert_outcomes(passed=1)
+    run_pytest(pytester).assert_outcomes(passed=1)
 
 
 def test_a_provider_given_by_overriding_the_fixture_is_captured(
@@ -176,7 +174,7 @@ def test_a_provider_given_by_overriding_the_fixture_is_captured(
         """
     )
 
-    run(pytester).assert_outcomes(passed=1)
+    run_pytest(pytester).assert_outcomes(passed=1)
 
 
 def test_a_wrong_provider_option_says_what_is_wrong(pytester: pytest.Pytester) -> None:
@@ -184,7 +182,7 @@ def test_a_wrong_provider_option_says_what_is_wrong(pytester: pytest.Pytester) -
     pytester.makeini("[pytest]\ntrace_capture_provider = orders:make_provider\n")
     pytester.makepyfile(test_orders="def test_anything():\n    pass\n")
 
-    result = run(pytester)
+    result = run_pytest(pytester)
 
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
@@ -246,10 +244,11 @@ def test_request_span_is_a_client_child_of_the_caller(trace_capture, server_url)
 """
 
 
+@pytest.mark.slow
 def test_spans_of_httpx_instrumentation_are_captured(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_http=HTTP_TEST)
 
-    run(pytester).assert_outcomes(passed=1)
+    run_pytest(pytester, subprocess=True).assert_outcomes(passed=1)
 
 
 FAILING_TEST = """
@@ -267,7 +266,7 @@ def test_passes():
 def test_trace_tree_prints_the_trees_of_failed_tests(program: pytest.Pytester) -> None:
     program.makepyfile(test_cart=FAILING_TEST)
 
-    result = run(program, "--trace-tree")
+    result = run_pytest(program, "--trace-tree")
 
     result.assert_outcomes(failed=1, passed=1)
     result.stdout.fnmatch_lines(
@@ -286,7 +285,7 @@ def test_trace_tree_prints_the_trees_of_failed_tests(program: pytest.Pytester) -
 def test_trace_tree_flag_may_be_followed_by_a_test_path(program: pytest.Pytester) -> None:
     program.makepyfile(test_cart=FAILING_TEST)
 
-    result = run(program, "--trace-tree", "test_cart.py")
+    result = run_pytest(program, "--trace-tree", "test_cart.py")
 
     result.assert_outcomes(failed=1, passed=1)
     result.stdout.fnmatch_lines(["*- Captured trace trees -*"])
@@ -297,7 +296,7 @@ def test_trace_tree_all_prints_passing_tests_in_a_summary_section(
 ) -> None:
     program.makepyfile(test_cart=FAILING_TEST)
 
-    result = run(program, "--trace-tree=all")
+    result = run_pytest(program, "--trace-tree=all")
 
     result.stdout.fnmatch_lines(
         [
@@ -317,7 +316,7 @@ def test_no_trees_are_printed_without_the_flag_or_with_none(
 ) -> None:
     program.makepyfile(test_cart=FAILING_TEST)
 
-    result = run(program, *args)
+    result = run_pytest(program, *args)
 
     result.assert_outcomes(failed=1, passed=1)
     result.stdout.no_fnmatch_line("*trace trees*")
@@ -327,13 +326,13 @@ def test_trace_tree_ini_value_turns_trees_on(program: pytest.Pytester) -> None:
     program.makeini("[pytest]\ntrace_tree = failed\n")
     program.makepyfile(test_cart=FAILING_TEST)
 
-    result = run(program)
+    result = run_pytest(program)
 
     result.stdout.fnmatch_lines(["*- Captured trace trees -*"])
 
 
 def test_an_unknown_trace_tree_mode_is_a_usage_error(program: pytest.Pytester) -> None:
-    result = run(program, "--trace-tree=sometimes")
+    result = run_pytest(program, "--trace-tree=sometimes")
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
@@ -353,7 +352,7 @@ def test_long_attribute_values_are_shortened_not_dropped(pytester: pytest.Pytest
         """
     )
 
-    result = run(pytester, "--trace-tree")
+    result = run_pytest(pytester, "--trace-tree")
 
     result.stdout.fnmatch_lines(['*p="xxxxxxxxxx*"...'])
     result.stdout.no_fnmatch_line("*" + "x" * 200 + "*")
@@ -385,7 +384,7 @@ def test_next_test_does_not_capture_the_leaked_span(trace_capture):
 def test_a_span_left_open_by_a_test_is_reported_as_a_warning(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_leak=LEAKING_TEST)
 
-    result = run(pytester)
+    result = run_pytest(pytester)
 
     result.assert_outcomes(passed=2, warnings=1)
     result.stdout.fnmatch_lines(
@@ -401,7 +400,7 @@ def test_a_span_left_open_by_a_test_is_reported_as_a_warning(pytester: pytest.Py
 def test_trace_strict_turns_a_leaked_span_into_a_failure(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_leak=LEAKING_TEST)
 
-    result = run(pytester, "--trace-strict")
+    result = run_pytest(pytester, "--trace-strict")
 
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(
@@ -433,7 +432,7 @@ def test_a_span_open_across_a_session_fixture_is_no_leak(program: pytest.Pyteste
         """
     )
 
-    result = run(program, "--trace-strict")
+    result = run_pytest(program, "--trace-strict")
 
     result.assert_outcomes(passed=1)
 
@@ -453,7 +452,7 @@ def test_wait_for_sees_spans_ended_by_another_thread(program: pytest.Pytester) -
         """
     )
 
-    run(program).assert_outcomes(passed=1)
+    run_pytest(program).assert_outcomes(passed=1)
 
 
 def test_trace_with_several_traces_fails_with_the_list_of_traces(
@@ -470,7 +469,7 @@ def test_trace_with_several_traces_fails_with_the_list_of_traces(
         """
     )
 
-    result = run(program)
+    result = run_pytest(program)
 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -491,7 +490,7 @@ def test_trace_with_no_spans_says_where_spans_are_captured_from(
 ) -> None:
     pytester.makepyfile(test_empty="def test_empty(trace_capture):\n    trace_capture.trace()\n")
 
-    result = run(pytester)
+    result = run_pytest(pytester)
 
     result.stdout.fnmatch_lines(
         [
@@ -519,9 +518,10 @@ def test_logs_of_the_test_are_captured_with_its_spans(program: pytest.Pytester) 
         """
     )
 
-    run(program).assert_outcomes(passed=2)
+    run_pytest(program).assert_outcomes(passed=2)
 
 
+@pytest.mark.slow
 def test_captures_stay_per_test_in_random_order(program: pytest.Pytester) -> None:
     program.makepyfile(
         test_random="""
@@ -536,12 +536,13 @@ def test_captures_stay_per_test_in_random_order(program: pytest.Pytester) -> Non
         """
     )
 
-    result = program.runpytest_subprocess("-p", "no:cacheprovider", "--randomly-seed=7", "-v")
+    result = run_pytest(program, "--randomly-seed=7", "-v", random_order=True, subprocess=True)
 
     result.assert_outcomes(passed=8)
     result.stdout.fnmatch_lines(["Using --randomly-seed=7"])
 
 
+@pytest.mark.slow
 def test_captures_stay_per_test_under_xdist(program: pytest.Pytester) -> None:
     program.makepyfile(
         test_many="""
@@ -556,7 +557,7 @@ def test_captures_stay_per_test_under_xdist(program: pytest.Pytester) -> None:
         """
     )
 
-    result = run(program, "-n", "2", "--trace-tree")
+    result = run_pytest(program, "-n", "2", "--trace-tree", subprocess=True)
 
     result.assert_outcomes(passed=5, failed=1)
     result.stdout.fnmatch_lines(
@@ -569,6 +570,7 @@ def test_captures_stay_per_test_under_xdist(program: pytest.Pytester) -> None:
     )
 
 
+@pytest.mark.slow
 def test_trace_tree_all_summary_works_under_xdist(program: pytest.Pytester) -> None:
     program.makepyfile(
         test_pair="""
@@ -582,7 +584,7 @@ def test_trace_tree_all_summary_works_under_xdist(program: pytest.Pytester) -> N
         """
     )
 
-    result = run(program, "-n", "2", "--trace-tree=all")
+    result = run_pytest(program, "-n", "2", "--trace-tree=all", subprocess=True)
 
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*= trace trees =*"])
@@ -591,7 +593,7 @@ def test_trace_tree_all_summary_works_under_xdist(program: pytest.Pytester) -> N
 
 
 def test_options_are_documented_in_help(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest_subprocess("--help")
+    result = run_pytest(pytester, "--help")
 
     result.stdout.fnmatch_lines(
         [
@@ -605,6 +607,7 @@ def test_options_are_documented_in_help(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["  trace_strict (bool):*"])
 
 
+@pytest.mark.slow
 def test_capture_spans_works_without_pytest(pytester: pytest.Pytester) -> None:
     script = pytester.makepyfile(
         script=textwrap.dedent(

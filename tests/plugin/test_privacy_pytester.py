@@ -1,14 +1,14 @@
 """assert_no_pii and assert_logs_correlated run the way users run them, checked on the output.
 
-Each scenario runs pytest in a fresh process: the OpenTelemetry provider and the logging
-set-up are process-wide.
+The OpenTelemetry provider and the logging set-up are process-wide: each scenario's pytest
+run starts from the state of a fresh process (``tests.helpers.pytester``).
 """
 
 from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.helpers.pytester import run_pytest
 
 PROGRAM = '''
 """A small shop traced with the plain OpenTelemetry API; it knows nothing of pytest."""
@@ -46,10 +46,6 @@ MASKED_EMAIL = "ja[*][*][*]@[*][*][*].com"
 MASKED_CARD = "[*][*][*][*] [*][*][*][*] [*][*][*][*] 4242"
 
 
-def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider", *args)
-
-
 @pytest.fixture
 def shop(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makepyfile(shop=PROGRAM)
@@ -67,7 +63,7 @@ def test_assert_no_pii_passes_on_clean_spans(shop: pytest.Pytester) -> None:
             assert_no_pii(trace_capture)
         """
     )
-    result = run(shop)
+    result = run_pytest(shop)
     result.assert_outcomes(passed=1)
 
 
@@ -84,7 +80,7 @@ def test_assert_no_pii_names_the_span_and_attribute_and_shows_only_masked_values
             assert_no_pii(trace_capture)
         """
     )
-    result = run(shop)
+    result = run_pytest(shop)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -114,7 +110,7 @@ def test_assert_no_pii_finds_canaries_in_exception_events(shop: pytest.Pytester)
             assert_no_pii(trace_capture, canaries=[CANARY])
         """
     )
-    result = run(shop)
+    result = run_pytest(shop)
     result.assert_outcomes(failed=1)
     masked = "ca[*][*][*][*]-[*][*][*][*]9c"
     result.stdout.fnmatch_lines(
@@ -141,7 +137,7 @@ def test_assert_logs_correlated_passes_when_logs_carry_their_spans_ids(
             assert_logs_correlated(capfd.readouterr().out, trace_capture)
         """
     )
-    result = run(shop)
+    result = run_pytest(shop)
     result.assert_outcomes(passed=1)
 
 
@@ -159,7 +155,7 @@ def test_assert_logs_correlated_names_the_record_the_span_and_the_captured_spans
             assert_logs_correlated(logs, trace_capture)
         """
     )
-    result = run(shop)
+    result = run_pytest(shop)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -192,7 +188,7 @@ def test_the_trace_capture_fixture_brings_its_logs_to_both_checks(shop: pytest.P
             assert_no_pii(trace_capture)
         """
     )
-    result = run(shop)
+    result = run_pytest(shop)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [

@@ -6,13 +6,11 @@ import functools
 import math
 import string
 import textwrap
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
@@ -38,15 +36,6 @@ from tests.plugin import nodes
 
 # A microsecond per span, so durations render when asked.
 make = functools.partial(nodes.make, duration=1_000)
-
-
-@pytest.fixture
-def sdk() -> Iterator[tuple[TracerProvider, InMemorySpanExporter]]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    yield provider, exporter
-    provider.shutdown()
 
 
 def chat_trace(provider: TracerProvider, exporter: InMemorySpanExporter) -> list[SpanTree]:
@@ -314,8 +303,12 @@ def test_parse_reads_attribute_lines_below_a_span() -> None:
     )
 
 
-def test_parse_ignores_durations() -> None:
-    assert repr(parse_tree("slow (12.3 ms)")) == '[span("slow")]'
+def test_parse_refuses_a_printed_duration_and_reads_a_budget() -> None:
+    # A duration as --trace-tree prints it used to be ignored, so "slow (1.0 ms)" passed
+    # for a 50 ms span; it is refused now, and a budget says what is meant.
+    with pytest.raises(TreeSyntaxError, match="a duration in expected text is not compared"):
+        parse_tree("slow (12.3 ms)")
+    assert repr(parse_tree("slow (< 12.3 ms)")) == '[span("slow", duration="< 12.3 ms")]'
 
 
 def test_parse_of_empty_text_is_no_patterns() -> None:
@@ -369,7 +362,7 @@ def test_parse_of_empty_text_is_no_patterns() -> None:
         (
             "root [SERVER] ! bang",
             'line 1, column 15: unexpected "!": after the span name come [KIND],'
-            " [STATUS: description], <events>, (duration), {attributes} or a # comment\n"
+            " [STATUS: description], <events>, (duration budget), {attributes} or a # comment\n"
             "    root [SERVER] ! bang\n                  ^",
         ),
     ],
@@ -465,7 +458,8 @@ def test_any_tree_reads_back_as_patterns_matching_it_exactly(tree: SpanNode, wid
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tree=trees(), limit=st.integers(min_value=0, max_value=5))
 def test_shortened_values_still_read_back_as_matching_patterns(tree: SpanNode, limit: int) -> None:
-    text = render_tree(tree, max_value_length=limit, durations=True)
+    # Without durations: a printed duration is refused in expected text (budgets only).
+    text = render_tree(tree, max_value_length=limit)
 
     assert_span_tree(tree, text, exact=True, ordered=True)
 

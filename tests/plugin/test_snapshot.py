@@ -622,10 +622,10 @@ def test_selected_spans_are_snapshotted_with_their_subtrees_only() -> None:
     assert [n.name for n in normalized.walk()] == ["tool.a", "GET"]
 
 
-def test_finished_sdk_spans_are_accepted() -> None:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+def test_finished_sdk_spans_are_accepted(
+    sdk: tuple[TracerProvider, InMemorySpanExporter],
+) -> None:
+    provider, exporter = sdk
     tracer = provider.get_tracer("t")
     with tracer.start_as_current_span("outer"), tracer.start_as_current_span("inner"):
         pass

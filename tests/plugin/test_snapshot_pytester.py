@@ -1,9 +1,10 @@
-"""Trace snapshots used the way users use them: pytest in a fresh process, files on disk.
+"""Trace snapshots used the way users use them: pytest on a small project, files on disk.
 
-Each scenario runs pytest in a subprocess on a small program that is traced with the plain
+Each scenario runs pytest on a small program that is traced with the plain
 OpenTelemetry API, runs its tools in parallel threads and carries the usual volatile values
 (uuids, random ports, durations, echoed trace ids), then checks what the user sees: the
-files under ``snapshots/``, syrupy's report and the diff of a failing comparison.
+files under ``snapshots/``, syrupy's report and the diff of a failing comparison. Runs
+under xdist or pytest-randomly start a new pytest process.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.helpers.pytester import run_pytest
 
 PROGRAM = '''
 """A tiny agent traced with the plain OpenTelemetry API; it knows nothing of pytest."""
@@ -121,10 +122,6 @@ POST /chat [SERVER]
 """
 
 
-def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
-
-
 def snapshot_files(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
@@ -145,7 +142,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 def test_snapshot_update_writes_one_trace_file_per_test_under_snapshots(
     project: pytest.Pytester,
 ) -> None:
-    result = run(project, "-p", "no:randomly", "--snapshot-update", "--snapshot-details")
+    result = run_pytest(project, "--snapshot-update", "--snapshot-details")
 
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(
@@ -167,7 +164,7 @@ def test_snapshot_update_writes_one_trace_file_per_test_under_snapshots(
 def test_a_snapshot_file_holds_the_normalized_tree_in_the_text_form(
     project: pytest.Pytester,
 ) -> None:
-    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
 
     snapshots = project.path / "snapshots" / "test_agent"
     assert (snapshots / "test_htn.trace").read_text(encoding="utf-8") == HTN_SNAPSHOT
@@ -175,27 +172,27 @@ def test_a_snapshot_file_holds_the_normalized_tree_in_the_text_form(
 
 
 def test_the_next_run_compares_with_the_stored_snapshots(project: pytest.Pytester) -> None:
-    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
 
-    result = run(project, "-p", "no:randomly")
+    result = run_pytest(project)
 
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(["*3 snapshots passed.*"])
 
 
 def test_a_missing_snapshot_fails_and_says_how_to_create_it(project: pytest.Pytester) -> None:
-    result = run(project, "-p", "no:randomly", "-k", "test_simple")
+    result = run_pytest(project, "-k", "test_simple")
 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*Snapshot 'test_simple' does not exist!*"])
 
 
 def test_a_changed_attribute_fails_with_a_diff_of_its_line(project: pytest.Pytester) -> None:
-    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
     agent = project.path / "agent.py"
     agent.write_text(agent.read_text().replace('ROUTE_MODE = "htn"', 'ROUTE_MODE = "simple"'))
 
-    result = run(project, "-p", "no:randomly", "-k", "test_simple")
+    result = run_pytest(project, "-k", "test_simple")
 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -210,25 +207,25 @@ def test_a_changed_attribute_fails_with_a_diff_of_its_line(project: pytest.Pytes
 
 
 def test_snapshot_update_accepts_a_change_on_purpose(project: pytest.Pytester) -> None:
-    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
     agent = project.path / "agent.py"
     agent.write_text(agent.read_text().replace('ROUTE_MODE = "htn"', 'ROUTE_MODE = "simple"'))
 
-    result = run(project, "-p", "no:randomly", "--snapshot-update")
+    result = run_pytest(project, "--snapshot-update")
 
     result.stdout.fnmatch_lines(["*2 snapshots updated.*"])
     updated = project.path / "snapshots" / "test_agent" / "test_htn.trace"
     assert '├── agent.route {route.mode="simple"}' in updated.read_text(encoding="utf-8")
-    run(project, "-p", "no:randomly").assert_outcomes(passed=3)
+    run_pytest(project).assert_outcomes(passed=3)
 
 
 def test_the_snapshot_of_a_removed_test_is_reported_unused_and_fails_the_run(
     project: pytest.Pytester,
 ) -> None:
-    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
     project.makepyfile(test_agent=WITHOUT_HEALTH)
 
-    result = run(project, "-p", "no:randomly", "--snapshot-details")
+    result = run_pytest(project, "--snapshot-details")
 
     assert result.ret == 1
     result.stdout.fnmatch_lines(
@@ -242,10 +239,10 @@ def test_the_snapshot_of_a_removed_test_is_reported_unused_and_fails_the_run(
 def test_snapshot_update_deletes_the_snapshot_of_a_removed_test(
     project: pytest.Pytester,
 ) -> None:
-    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
     project.makepyfile(test_agent=WITHOUT_HEALTH)
 
-    result = run(project, "-p", "no:randomly", "--snapshot-update")
+    result = run_pytest(project, "--snapshot-update")
 
     result.stdout.fnmatch_lines(["*1 unused snapshot deleted.*"])
     assert not (project.path / "snapshots" / "test_agent" / "test_health.trace").exists()
@@ -258,15 +255,18 @@ FAILING_BEFORE_ITS_SNAPSHOT = TESTS.replace(
 )
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+@pytest.mark.parametrize(
+    "workers",
+    [pytest.param([], id="serial"), pytest.param(["-n", "2"], id="xdist", marks=pytest.mark.slow)],
+)
 def test_a_test_failing_before_its_snapshot_keeps_it(
     project: pytest.Pytester, workers: list[str]
 ) -> None:
-    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
     project.makepyfile(test_agent=FAILING_BEFORE_ITS_SNAPSHOT)
 
-    checked = run(project, "-p", "no:randomly", *workers)
-    updated = run(project, "-p", "no:randomly", "--snapshot-update", *workers)
+    checked = run_pytest(project, *workers, subprocess=bool(workers))
+    updated = run_pytest(project, "--snapshot-update", *workers, subprocess=bool(workers))
 
     # The failure is the test's own; its snapshot is neither unused nor deleted.
     for result in (checked, updated):
@@ -280,13 +280,13 @@ def test_a_test_failing_before_its_snapshot_keeps_it(
 def test_a_failing_test_without_trace_snapshot_leaves_syrupy_alone(
     project: pytest.Pytester,
 ) -> None:
-    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
     # test_health no longer asks for trace_snapshot and fails: its file is unused.
     project.makepyfile(
         test_agent=WITHOUT_HEALTH + "\n\ndef test_health(trace_capture):\n    assert False\n"
     )
 
-    result = run(project, "-p", "no:randomly", "--snapshot-details")
+    result = run_pytest(project, "--snapshot-details")
 
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["Unused test_health (snapshots/test_agent/test_health.trace)"])
@@ -295,9 +295,9 @@ def test_a_failing_test_without_trace_snapshot_leaves_syrupy_alone(
 def test_running_one_test_by_node_id_leaves_the_other_snapshots_alone(
     project: pytest.Pytester,
 ) -> None:
-    run(project, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
 
-    result = run(project, "-p", "no:randomly", "--snapshot-update", "test_agent.py::test_simple")
+    result = run_pytest(project, "--snapshot-update", "test_agent.py::test_simple")
 
     result.assert_outcomes(passed=1)
     result.stdout.no_fnmatch_line("*unused*")
@@ -312,7 +312,7 @@ def test_snapshots_of_a_nested_test_module_mirror_its_path(pytester: pytest.Pyte
     (contract / "__init__.py").write_text("")
     (contract / "test_chat.py").write_text(TESTS)
 
-    run(pytester, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=3)
+    run_pytest(pytester, "--snapshot-update").assert_outcomes(passed=3)
 
     assert sorted(snapshot_files(pytester.path / "snapshots")) == [
         "tests/contract/test_chat/test_health.trace",
@@ -335,7 +335,7 @@ def test_several_assertions_in_one_test_get_numbered_files(pytester: pytest.Pyte
         """,
     )
 
-    run(pytester, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=1)
+    run_pytest(pytester, "--snapshot-update").assert_outcomes(passed=1)
 
     files = snapshot_files(pytester.path / "snapshots" / "test_twice")
     assert sorted(files) == ["test_two_requests.1.trace", "test_two_requests.trace"]
@@ -350,7 +350,7 @@ def test_other_data_than_traces_fails_naming_what_was_given(pytester: pytest.Pyt
         """
     )
 
-    result = run(pytester, "-p", "no:randomly", "--snapshot-update")
+    result = run_pytest(pytester, "--snapshot-update")
 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*TypeError: a trace snapshot takes a TraceCapture*found str*"])
@@ -374,7 +374,7 @@ def test_masks_and_attribute_filters_can_be_set_inline(pytester: pytest.Pytester
         """,
     )
 
-    run(pytester, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=1)
+    run_pytest(pytester, "--snapshot-update").assert_outcomes(passed=1)
 
     text = (pytester.path / "snapshots" / "test_inline" / "test_masked.trace").read_text("utf-8")
     assert text == (
@@ -400,7 +400,7 @@ def test_ini_options_set_the_directory_masks_and_filters(pytester: pytest.Pytest
         """
     )
 
-    run(pytester, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=2)
+    run_pytest(pytester, "--snapshot-update").assert_outcomes(passed=2)
 
     text = (pytester.path / "pinned" / "traces" / "test_agent" / "test_simple.trace").read_text(
         "utf-8"
@@ -436,7 +436,7 @@ def test_a_conftest_can_override_the_options_for_its_directory(
         """
     )
 
-    run(pytester, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=1)
+    run_pytest(pytester, "--snapshot-update").assert_outcomes(passed=1)
 
     text = (pytester.path / "snapshots" / "test_agent" / "test_simple.trace").read_text("utf-8")
     assert text == (
@@ -467,7 +467,7 @@ def test_a_bad_ini_value_is_reported_with_file_option_and_value(
     pytester.makepyfile(agent=PROGRAM, test_agent=TESTS)
     pytester.makefile(".ini", tox=f"[pytest]\n{ini}\n")
 
-    result = run(pytester, "-p", "no:randomly", "--snapshot-update", "-k", "test_health")
+    result = run_pytest(pytester, "--snapshot-update", "-k", "test_health")
 
     assert result.ret != 0
     output = pytest.LineMatcher(result.outlines + result.errlines)
@@ -495,13 +495,14 @@ def test_parallel_threads_give_byte_identical_snapshots_over_20_reruns(
         """,
     )
 
-    run(pytester, "-p", "no:randomly", "--snapshot-update").assert_outcomes(passed=20)
+    run_pytest(pytester, "--snapshot-update").assert_outcomes(passed=20)
 
     files = snapshot_files(pytester.path / "snapshots" / "test_reruns")
     assert len(files) == 20
     assert len(set(files.values())) == 1
 
 
+@pytest.mark.slow
 def test_random_order_and_xdist_write_byte_identical_snapshot_files(
     project: pytest.Pytester,
 ) -> None:
@@ -522,16 +523,23 @@ def test_random_order_and_xdist_write_byte_identical_snapshot_files(
     )
     snapshots = project.path / "snapshots"
     runs: dict[str, dict[str, bytes]] = {}
-    for name, args in [
-        ("seed 1", ("-p", "randomly", "-p", "no:xdist", "--randomly-seed=1")),
-        ("seed 2", ("-p", "randomly", "-p", "no:xdist", "--randomly-seed=2")),
-        ("xdist", ("-p", "no:randomly", "-p", "xdist", "-n", "2")),
+    for name, args, random_order in [
+        ("seed 1", ("-p", "randomly", "-p", "no:xdist", "--randomly-seed=1"), True),
+        ("seed 2", ("-p", "randomly", "-p", "no:xdist", "--randomly-seed=2"), True),
+        ("xdist", ("-p", "xdist", "-n", "2"), False),
     ]:
         shutil.rmtree(snapshots, ignore_errors=True)
-        run(project, *args, "--snapshot-update").assert_outcomes(passed=5)
+        run_pytest(
+            project, *args, "--snapshot-update", random_order=random_order, subprocess=True
+        ).assert_outcomes(passed=5)
         runs[name] = snapshot_files(snapshots)
 
     assert len(runs["seed 1"]) == 5
     assert runs["seed 1"] == runs["seed 2"] == runs["xdist"]
-    compared = run(project, "-p", "randomly", "--randomly-seed=3", "-p", "xdist", "-n", "2")
+    compared = run_pytest(
+        project,
+        *("-p", "randomly", "--randomly-seed=3", "-p", "xdist", "-n", "2"),
+        random_order=True,
+        subprocess=True,
+    )
     compared.assert_outcomes(passed=5)

@@ -298,10 +298,10 @@ def test_node_from_span_converts_every_field_to_plain_values() -> None:
     assert node_from_span(server).parent_span_id is None
 
 
-def test_build_trees_accepts_finished_sdk_spans() -> None:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+def test_build_trees_accepts_finished_sdk_spans(
+    sdk: tuple[TracerProvider, InMemorySpanExporter],
+) -> None:
+    provider, exporter = sdk
     tracer = provider.get_tracer("t")
     with tracer.start_as_current_span("outer"), tracer.start_as_current_span("inner"):
         pass

@@ -1,0 +1,73 @@
+"""Finished SDK spans in memory: a provider that exports to memory, and lookups over them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+
+class Spans:
+    """The finished spans of one test, with the lookups the tests need."""
+
+    def __init__(self, exporter: InMemorySpanExporter) -> None:
+        self._exporter = exporter
+
+    def all(self) -> list[ReadableSpan]:
+        """Every finished span, in start order."""
+        return sorted(self._exporter.get_finished_spans(), key=lambda s: s.start_time or 0)
+
+    def named(self, name: str) -> list[ReadableSpan]:
+        """Spans called ``name``, in start order."""
+        return [span for span in self.all() if span.name == name]
+
+    def one(self, name: str) -> ReadableSpan:
+        """The only span called ``name``; fails listing what was there otherwise."""
+        found = self.named(name)
+        assert len(found) == 1, f"expected one {name!r} span, found {[s.name for s in self.all()]}"
+        return found[0]
+
+    def parent_name(self, span: ReadableSpan) -> str | None:
+        """Name of ``span``'s parent among the captured spans, or None for a root."""
+        if span.parent is None:
+            return None
+        by_id = {s.context.span_id: s.name for s in self.all() if s.context is not None}
+        return by_id.get(span.parent.span_id, "<not captured>")
+
+    def children(self, parent: ReadableSpan) -> list[str]:
+        """Names of ``parent``'s direct children, in start order."""
+        assert parent.context is not None
+        return [
+            s.name
+            for s in self.all()
+            if s.parent is not None and s.parent.span_id == parent.context.span_id
+        ]
+
+    def clear(self) -> None:
+        """Forget the spans captured so far."""
+        self._exporter.clear()
+
+
+@contextmanager
+def exporting_to_memory(
+    exporter: InMemorySpanExporter | None = None,
+) -> Iterator[tuple[TracerProvider, InMemorySpanExporter]]:
+    """A TracerProvider that exports each span to ``exporter`` as it ends; shut down after.
+
+    Example:
+        >>> with exporting_to_memory() as (provider, exporter):
+        ...     with provider.get_tracer("t").start_as_current_span("cell"):
+        ...         pass
+        ...     [span.name for span in exporter.get_finished_spans()]
+        ['cell']
+    """
+    exporter = exporter if exporter is not None else InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    try:
+        yield provider, exporter
+    finally:
+        provider.shutdown()

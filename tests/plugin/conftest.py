@@ -1,0 +1,18 @@
+"""Fixtures for the plugin's own tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from tests.helpers.spans import exporting_to_memory
+
+
+@pytest.fixture
+def sdk() -> Iterator[tuple[TracerProvider, InMemorySpanExporter]]:
+    """An SDK provider of this test only, and the in-memory exporter its spans end in."""
+    with exporting_to_memory() as provider_and_exporter:
+        yield provider_and_exporter
