@@ -19,6 +19,8 @@ import yaml
 
 from filagent.telemetry.privacy import PrivacyConfig
 
+pytestmark = pytest.mark.slow  # the page's tests run in their own pytest processes
+
 REPO = Path(__file__).resolve().parents[2]
 PAGE = REPO / "docs" / "PRIVACY.md"
 BLOCK = re.compile(r"^```(?P<lang>[^\n]*)\n(?P<code>.*?)^```\s*$", re.MULTILINE | re.DOTALL)
