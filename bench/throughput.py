@@ -20,6 +20,13 @@ machine slows both alike. It prints:
 
 Run: ``.venv/bin/python bench/throughput.py [--rounds 5] [--requests 200]``; exits 1 when
 the ratio target is missed.
+
+Figures on a shared two-core machine, the same script against the code before and after
+redaction learnt to decide once per key, pre-filter and skip clean texts (one run each,
+back to back): ratio 0.65 -> 0.69 (0.77 on a quieter run), tracing's extra CPU per request
+4.21 -> 2.37 ms, redaction 1.27 -> 0.25 ms (0.19 ms quieter), span creation 0.61 -> 0.50 ms,
+export 0.55 -> 0.48 ms. What remains is the SDK's span creation and OTLP encoding
+(about 65 us a span) and the ASGI instrumentation.
 """
 
 from __future__ import annotations
