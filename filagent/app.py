@@ -15,7 +15,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import httpx
@@ -31,6 +31,7 @@ from filagent.middleware import BodyLimitMiddleware, TraceHeadersMiddleware
 from filagent.models import build_model
 from filagent.schemas import ChatRequest, ChatResponse
 from filagent.settings import Settings
+from filagent.telemetry.config import ConfigError, ConfigProblem
 from filagent.telemetry.instrumentation import fastapi_app_options
 from filagent.telemetry.manager import TelemetryManager
 from filagent.telemetry.setup import get_telemetry_manager
@@ -44,8 +45,12 @@ def create_app(
     metrics: Metrics | None = None,
     recorder: DecisionRecorder | None = None,
     http_client: httpx.Client | None = None,
+    search_failure: Callable[[], str | None] | None = None,
 ) -> FastAPI:
     """Build the FilAgent app: ``POST /chat``, ``GET /health``, ``GET /metrics``.
+
+    ``search_failure()`` names why the search service is gone, when it is
+    (``filagent serve`` watches the one it starts): ``web_search`` calls then fail.
 
     Example: ``TestClient(create_app()).get("/health").json()`` is
     ``{"status": "ok", "model": "rule"}``.
@@ -55,11 +60,16 @@ def create_app(
     metrics = metrics or telemetry.metrics or Metrics()
     if recorder is None:
         recorder = DecisionRecorder(telemetry.config.records.path, redact=telemetry.redact_record)
+    check_records(recorder)
+    if recorder.on_failure is None:
+        recorder.on_failure = lambda _: metrics.record_failed()
     client = http_client or httpx.Client(timeout=httpx.Timeout(10.0))
     telemetry.instrument_httpx_client(client)
 
     tracer = telemetry.tracer()
-    registry = build_default_tools(settings.data_dir, settings.search_url, client)
+    registry = build_default_tools(
+        settings.data_dir, settings.search_url, client, search_failure=search_failure
+    )
 
     def count_tool_call(tool: str, success: bool) -> None:
         metrics.count_tool_call(registry.label(tool), success)
@@ -99,10 +109,29 @@ def create_app(
         return handler.handle(body, request)
 
     _install_operational_routes(app, settings, metrics)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout=settings.body_timeout_seconds,
+    )
     app.add_middleware(TraceHeadersMiddleware, metrics=metrics)  # outermost of the two
     telemetry.instrument_fastapi(app)
     return app
+
+
+def check_records(recorder: DecisionRecorder) -> None:
+    """Refuse to start when decision records cannot be written at all.
+
+    Raises:
+        ConfigError: naming ``records.path``, the path and why.
+    """
+    problem = recorder.check()
+    if problem is not None:
+        expected = f"a path FilAgent can write decision records to ({problem}), or null"
+        found = str(recorder.path)
+        raise ConfigError(
+            [ConfigProblem("telemetry configuration", "records.path", found, expected)]
+        )
 
 
 def _install_operational_routes(app: FastAPI, settings: Settings, metrics: Metrics) -> None:

@@ -16,6 +16,8 @@ Example::
 from __future__ import annotations
 
 import json
+import logging
+import os
 import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -25,6 +27,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Redact = Callable[[dict[str, Any]], dict[str, Any]]
+#: ``on_failure(error)``: called when a record could not be written.
+FailureHook = Callable[[Exception], None]
+
+_log = logging.getLogger("filagent.audit")
 
 
 class ToolUse(BaseModel):
@@ -71,11 +77,22 @@ class DecisionRecorder:
     first write. ``redact`` (for example the privacy redactor) rewrites each
     record's dict before it is written, so the file never holds what the
     redactor removes.
+
+    A write that fails (disk full, permissions changed) never fails the
+    request: it is logged as an error and reported to ``on_failure`` (the app
+    counts it in ``filagent_records_failed_total``). :meth:`check` is the
+    start-up test that the path can be written at all.
     """
 
-    def __init__(self, path: Path | None, redact: Redact | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        redact: Redact | None = None,
+        on_failure: FailureHook | None = None,
+    ) -> None:
         self.path = path
         self._redact = redact
+        self.on_failure = on_failure
         self._lock = threading.Lock()
 
     @property
@@ -96,11 +113,44 @@ class DecisionRecorder:
         if self._redact is not None:
             data = self._redact(data)
         line = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as file:
-                file.write(line)
+        try:
+            with self._lock:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with self.path.open("a", encoding="utf-8") as file:
+                    file.write(line)
+        except (OSError, ValueError) as exc:  # ValueError: text that cannot be encoded
+            _log.error("decision record not written to %s: %s", self.path, type(exc).__name__)
+            if self.on_failure is not None:
+                self.on_failure(exc)
+            return None
         return data
+
+    def check(self) -> str | None:
+        """Why records cannot be written to ``path``, or None when they can.
+
+        Nothing is created: the nearest existing directory must be writable, and
+        an existing ``path`` must be a writable file.
+
+        Example::
+
+            DecisionRecorder(Path("/proc/records.jsonl")).check()
+            # 'directory /proc is not writable'
+        """
+        if self.path is None:
+            return None
+        path = Path(self.path)
+        if path.exists():
+            if not path.is_file():
+                return f"{path} is not a file"
+            return None if os.access(path, os.W_OK) else f"file {path} is not writable"
+        parent = path.parent
+        while not parent.exists():
+            parent = parent.parent
+        if not parent.is_dir():
+            return f"{parent} is not a directory"
+        if not os.access(parent, os.W_OK | os.X_OK):
+            return f"directory {parent} is not writable"
+        return None
 
 
 def read_records(path: Path, trace_id: str | None = None) -> list[dict[str, Any]]:

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
-import subprocess
 import sys
-import time
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from types import FrameType
 
-import httpx
-
 from filagent.settings import Settings, SettingsError
+from filagent.startup import StartupError, log_search_started, log_serve_started
 from filagent.telemetry.config import ConfigError, load_telemetry_config
 
 DEMO_REQUESTS: tuple[tuple[str, str, str], ...] = (
@@ -43,24 +40,65 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command in ("serve", "search", "chat", "demo"):
+            # Checked before FastAPI is imported: importing it reads OTEL_PROPAGATORS.
+            load_telemetry_config()
         return int(args.run(args))
     except (ConfigError, SettingsError) as exc:
         print(f"filagent: configuration error: {exc}", file=sys.stderr)
         return 2
+    except StartupError as exc:
+        print(f"filagent: cannot start: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
 
+def _version() -> str:
+    try:
+        return metadata.version("filagent-tracing")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, found {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, found {port}")
+    return port
+
+
+def _add_address(parser: argparse.ArgumentParser, what: str, port: int) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help=f"address the {what} listens on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=_port, default=port, help=f"port of the {what} (default {port})"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="filagent", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="filagent",
+        description="FilAgent, an agent service traced with OpenTelemetry: "
+        "serve it, ask it one question, or run its demo.",
+    )
+    parser.add_argument("--version", action="version", version=f"filagent {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the service (and its search service)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve = commands.add_parser(
+        "serve",
+        help="run the service (and its search service)",
+        description="Run the FilAgent service, and the search service beside it.",
+    )
+    _add_address(serve, "service", 8000)
     serve.add_argument(
         "--search-port",
-        type=int,
+        type=_port,
         default=8001,
         help="port of the search service started beside it (default 8001)",
     )
@@ -71,20 +109,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
-    search = commands.add_parser("search", help="run only the search service")
-    search.add_argument("--host", default="127.0.0.1")
-    search.add_argument("--port", type=int, default=8001)
+    search = commands.add_parser(
+        "search", help="run only the search service", description="Run only the search service."
+    )
+    _add_address(search, "search service", 8001)
     search.set_defaults(run=_search)
 
-    chat = commands.add_parser("chat", help="ask one question in-process and print its trace")
-    chat.add_argument("message")
-    chat.add_argument("--mode", choices=("auto", "simple", "htn"), default="auto")
+    chat = commands.add_parser(
+        "chat",
+        help="ask one question in-process and print its trace",
+        description="Ask one question in-process and print the answer and its trace tree.",
+    )
+    chat.add_argument("message", help="the question, e.g. 'What is 17 * 23?'")
+    chat.add_argument(
+        "--mode",
+        choices=("auto", "simple", "htn"),
+        default="auto",
+        help="how the agent runs it (default auto: the router decides)",
+    )
     chat.set_defaults(run=_chat)
 
-    demo = commands.add_parser("demo", help="run representative requests and print their traces")
+    demo = commands.add_parser(
+        "demo",
+        help="run representative requests and print their traces",
+        description="Run representative requests in-process and print their trace trees.",
+    )
     demo.set_defaults(run=_demo)
 
-    records = commands.add_parser("records", help="print decision records")
+    records = commands.add_parser(
+        "records", help="print decision records", description="Print decision records."
+    )
     records.add_argument("--trace-id", help="only records of this trace (32 hex digits)")
     records.add_argument("--path", type=Path, help="records file (default: from the config)")
     records.set_defaults(run=_records)
@@ -92,28 +146,37 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from filagent.app import create_app
+    from filagent.search.child import SearchChild
+    from filagent.serving import run_server, tcp_listener
+    from filagent.telemetry.logging import configure_logging
     from filagent.telemetry.setup import get_telemetry_manager
 
     config = load_telemetry_config()
     settings = Settings.from_env()
+    # Start-up warnings (from the telemetry set-up) are JSON lines like every other.
+    configure_logging(config.logging.level)
+    telemetry = get_telemetry_manager()
+    telemetry.configure_logging()  # JSON lines on stdout, redacted like spans
     _exit_cleanly_on_sigterm()
-    search: subprocess.Popen[bytes] | None = None
+    listener = tcp_listener(args.host, args.port)
+    child: SearchChild | None = None
     try:
         if not args.no_search:
-            search, search_url = _start_search(args, f"{config.service.name}-search")
-            settings = settings.model_copy(update={"search_url": search_url})
-        telemetry = get_telemetry_manager()
-        telemetry.configure_logging()  # JSON lines on stdout, redacted like spans
-        app = create_app(settings, telemetry)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", log_config=None)
+            child = SearchChild(
+                args.host, args.search_port, service_name=f"{config.service.name}-search"
+            )
+            settings = settings.model_copy(update={"search_url": child.start()})
+        app = create_app(
+            settings, telemetry, search_failure=(lambda: child.failure) if child else None
+        )
+        log_serve_started(listener, config, settings, search_pid=child.pid if child else None)
+        run_server(app, listener)
     finally:
-        get_telemetry_manager().shutdown()
-        if search is not None:
-            search.terminate()
-            search.wait(10)
+        listener.close()
+        telemetry.shutdown()
+        if child is not None:
+            child.stop()
     return 0
 
 
@@ -133,68 +196,28 @@ def _exit_cleanly_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, _exit)
 
 
-def _start_search(
-    args: argparse.Namespace, service_name: str
-) -> tuple[subprocess.Popen[bytes], str]:
-    search_url = f"http://{args.host}:{args.search_port}"
-    env = dict(os.environ)
-    env["OTEL_SERVICE_NAME"] = service_name
-    search = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "filagent",
-            "search",
-            "--host",
-            args.host,
-            "--port",
-            str(args.search_port),
-        ],
-        env=env,
-    )
-    try:
-        _wait_healthy(f"{search_url}/health", search)
-    except BaseException:
-        search.terminate()
-        search.wait(10)
-        raise
-    return search, search_url
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            msg = f"the search service exited with code {process.returncode} before {url} answered"
-            raise SystemExit(msg)
-        try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.terminate()
-    raise SystemExit(f"the search service did not answer {url} within {timeout:.0f}s")
-
-
 def _search(args: argparse.Namespace) -> int:
-    import uvicorn
+    import os
 
     from filagent.search.app import create_search_app
+    from filagent.search.identity import TOKEN_VARIABLE
+    from filagent.serving import run_server, tcp_listener
+    from filagent.telemetry.logging import configure_logging
     from filagent.telemetry.setup import get_telemetry_manager
 
-    get_telemetry_manager().configure_logging()  # JSON lines on stdout, redacted like spans
+    configure_logging(load_telemetry_config().logging.level)
+    telemetry = get_telemetry_manager()
+    telemetry.configure_logging()  # JSON lines on stdout, redacted like spans
     _exit_cleanly_on_sigterm()
+    token = os.environ.pop(TOKEN_VARIABLE, None)  # this start's, proven on /health
+    listener = tcp_listener(args.host, args.port)
     try:
-        uvicorn.run(
-            create_search_app(get_telemetry_manager()),
-            host=args.host,
-            port=args.port,
-            log_level="warning",
-            log_config=None,
-        )
+        app = create_search_app(telemetry, instance_token=token)
+        log_search_started(listener, owned=token is not None)
+        run_server(app, listener)
     finally:
-        get_telemetry_manager().shutdown()
+        listener.close()
+        telemetry.shutdown()
     return 0
 
 

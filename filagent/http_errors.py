@@ -39,6 +39,20 @@ def error_response(status: int, problems: list[dict[str, str]]) -> JSONResponse:
     )
 
 
+def internal_error_response(trace_id: str) -> JSONResponse:
+    """The answer to a failure FilAgent did not expect: 500, in the one shape, naming the trace.
+
+    Example: ``internal_error_response("4bf9…")`` answers ``{"error": "internal error",
+    "detail": "an unexpected error ...; trace 4bf9…", "fields": []}``.
+    """
+    detail = "an unexpected error stopped this request; it is logged and traced"
+    if trace_id:
+        detail += f" (trace {trace_id})"
+    return JSONResponse(
+        status_code=500, content={"error": "internal error", "detail": detail, "fields": []}
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Answer 4xx in one shape, ``{"error", "detail", "fields"}``, naming the field.
 
@@ -62,8 +76,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         if request.url.path == "/chat" and exc.status_code == 400:
             # FastAPI's own text for a body it cannot decode names no field.
-            problem = {"field": "body", "message": "unreadable body: expected UTF-8 encoded JSON"}
-            return error_response(400, [problem])
+            if isinstance(exc.__cause__, RecursionError):
+                message = (
+                    "JSON nested too deeply: expected arrays and objects nested at most "
+                    "a few hundred levels"
+                )
+            else:
+                message = "unreadable body: expected UTF-8 encoded JSON"
+            return error_response(400, [{"field": "body", "message": message}])
         return await http_exception_handler(request, exc)
 
 

@@ -23,6 +23,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+from filagent.telemetry.accounting import DROP_REASONS, DropReason
+
 #: Request latency buckets in seconds: agent requests range from milliseconds
 #: (rule model, simple mode) to tens of seconds (remote model, HTN).
 LATENCY_BUCKETS: tuple[float, ...] = (
@@ -39,9 +41,15 @@ class Metrics:
     filagent_requests_total            counter      mode, status
     filagent_request_duration_seconds  histogram    mode
     filagent_tool_calls_total          counter      tool, success
+    filagent_spans_ended_total         counter
     filagent_spans_exported_total      counter
-    filagent_spans_dropped_total       counter
+    filagent_spans_dropped_total       counter      reason
+    filagent_records_failed_total      counter
     ================================== ============ ==============
+
+    Every sampled span that ends is counted in ``spans_ended``, then, per
+    exporter, once in ``spans_exported`` or once in ``spans_dropped`` with its
+    reason (``queue_full``, ``export_failed``, ``timeout``, ``shutdown``).
     """
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
@@ -65,6 +73,11 @@ class Metrics:
             ["tool", "success"],
             registry=self.registry,
         )
+        self._spans_ended = Counter(
+            "filagent_spans_ended",
+            "Sampled spans that ended (each is then exported or dropped, per exporter).",
+            registry=self.registry,
+        )
         self._spans_exported = Counter(
             "filagent_spans_exported",
             "Spans the exporters accepted.",
@@ -72,7 +85,15 @@ class Metrics:
         )
         self._spans_dropped = Counter(
             "filagent_spans_dropped",
-            "Spans lost because an export failed.",
+            "Spans that never reached an exporter, by reason.",
+            ["reason"],
+            registry=self.registry,
+        )
+        for reason in DROP_REASONS:  # every reason is exposed, at zero until it happens
+            self._spans_dropped.labels(reason=reason)
+        self._records_failed = Counter(
+            "filagent_records_failed",
+            "Decision records that could not be written.",
             registry=self.registry,
         )
 
@@ -95,6 +116,15 @@ class Metrics:
         """
         self._tool_calls.labels(tool=tool, success="true" if success else "false").inc()
 
+    def spans_ended(self, count: int) -> None:
+        """Add ``count`` sampled spans that ended.
+
+        Example::
+
+            metrics.spans_ended(12)
+        """
+        self._spans_ended.inc(_non_negative(count))
+
     def spans_exported(self, count: int) -> None:
         """Add ``count`` spans that an exporter accepted.
 
@@ -104,14 +134,27 @@ class Metrics:
         """
         self._spans_exported.inc(_non_negative(count))
 
-    def spans_dropped(self, count: int) -> None:
-        """Add ``count`` spans lost to a failed export.
+    def spans_dropped(self, count: int, reason: DropReason = "export_failed") -> None:
+        """Add ``count`` spans that never reached an exporter, and why.
 
         Example::
 
-            metrics.spans_dropped(3)
+            metrics.spans_dropped(3)                       # reason="export_failed"
+            metrics.spans_dropped(1, reason="queue_full")
         """
-        self._spans_dropped.inc(_non_negative(count))
+        if reason not in DROP_REASONS:
+            msg = f"a drop reason must be one of {', '.join(DROP_REASONS)}, found {reason!r}"
+            raise ValueError(msg)
+        self._spans_dropped.labels(reason=reason).inc(_non_negative(count))
+
+    def record_failed(self) -> None:
+        """Count one decision record that could not be written.
+
+        Example::
+
+            metrics.record_failed()
+        """
+        self._records_failed.inc()
 
     def render(self) -> tuple[bytes, str]:
         """The Prometheus text exposition and its content type.

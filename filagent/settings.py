@@ -29,6 +29,7 @@ ENVIRONMENT: dict[str, str] = {
     "FILAGENT_MAX_MESSAGES": "max_messages",
     "FILAGENT_MAX_WORKERS": "max_workers",
     "FILAGENT_MAX_BODY_BYTES": "max_body_bytes",
+    "FILAGENT_BODY_TIMEOUT_SECONDS": "body_timeout_seconds",
 }
 #: the names the OpenAI tooling uses, honoured when FilAgent's own are not set
 FALLBACKS: dict[str, str] = {
@@ -55,6 +56,8 @@ class Settings(BaseModel):
     max_messages: int = Field(default=50, ge=1, le=10_000)
     max_workers: int = Field(default=4, ge=1, le=64)
     max_body_bytes: int = Field(default=1_048_576, ge=1, le=1_073_741_824)
+    #: the whole /chat body must arrive within this (408 otherwise)
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
 
     @field_validator("model")
     @classmethod

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
+from filagent.encodable import encodable, encodable_text
 from filagent.schemas import ToolCallResult
 from filagent.telemetry import names
 from filagent.telemetry.tracing import Tracer
@@ -107,6 +108,7 @@ def traced_complete(
     """Call ``model.complete`` inside a ``chat {model}`` CLIENT span with usage attributes.
 
     No message content is recorded. A :class:`ModelError` marks the span ERROR and propagates.
+    The response's strings are made encodable (lone surrogates become U+FFFD).
 
     Example: ``traced_complete(RuleBasedModel(), tracer, messages, specs).usage.input_tokens``.
     """
@@ -118,7 +120,7 @@ def traced_complete(
     with tracer.span(
         names.chat_span_name(model.name), kind="client", attributes=attributes
     ) as span:
-        response = model.complete(messages, tools)
+        response = encodable_response(model.complete(messages, tools))
         span.set_attributes(
             {
                 names.GEN_AI_RESPONSE_MODEL: response.model,
@@ -128,3 +130,22 @@ def traced_complete(
             }
         )
     return response
+
+
+def encodable_response(response: ModelResponse) -> ModelResponse:
+    """``response`` with its text, tool names and arguments made encodable."""
+    calls = tuple(
+        ToolCall(
+            id=encodable_text(call.id),
+            name=encodable_text(call.name),
+            arguments=encodable(call.arguments),
+        )
+        for call in response.tool_calls
+    )
+    return replace(
+        response,
+        model=encodable_text(response.model),
+        content=encodable_text(response.content),
+        tool_calls=calls,
+        finish_reason=encodable_text(response.finish_reason),
+    )

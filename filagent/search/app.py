@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Protocol
 
-from fastapi import FastAPI, Query
+from fastapi import FastAPI, Query, Request
 from pydantic import BaseModel
 
+from filagent.search.identity import CHALLENGE_HEADER, instance_proof
 from filagent.search.index import Document, Hit, SearchIndex, load_corpus
 from filagent.telemetry.instrumentation import fastapi_app_options
 
@@ -43,8 +44,12 @@ def create_search_app(
     telemetry: FastAPIInstrumenter | None = None,
     *,
     documents: Sequence[Document] | None = None,
+    instance_token: str | None = None,
 ) -> FastAPI:
     """Build the search app; ``documents`` replaces the bundled corpus (tests use it).
+
+    With ``instance_token``, ``/health`` answers the ``X-FilAgent-Challenge`` header
+    with a ``proof`` (see :mod:`filagent.search.identity`).
 
     Example: ``TestClient(create_search_app()).get("/search", params={"q": "pytest"})``.
     """
@@ -60,8 +65,12 @@ def create_search_app(
         return SearchResponse(query=q, total=len(hits), results=hits)
 
     @app.get("/health")
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "documents": len(index.documents)}
+    def health(request: Request) -> dict[str, Any]:
+        body: dict[str, Any] = {"status": "ok", "documents": len(index.documents)}
+        challenge = request.headers.get(CHALLENGE_HEADER)
+        if instance_token and challenge:
+            body["proof"] = instance_proof(instance_token, challenge)
+        return body
 
     if telemetry is not None:
         telemetry.instrument_fastapi(app)

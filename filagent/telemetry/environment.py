@@ -18,6 +18,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
+from filagent.telemetry.propagators import propagator_problem
+
 #: Variables whose text is never repeated in error messages: they hold credentials.
 SECRET_VARIABLES = ("OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS")
 
@@ -62,6 +64,28 @@ def _exporters(text: str) -> list[str]:
     return [name for name in names if name != "none"]
 
 
+def _seconds_as_ms(text: str) -> int:
+    # The Python OTLP exporters read their timeout variables in seconds.
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise EnvValueError("a number of seconds, such as 10 or 2.5") from None
+    if not seconds > 0:
+        raise EnvValueError("a number of seconds greater than 0")
+    return max(1, round(seconds * 1000))
+
+
+def _propagators(text: str) -> list[str]:
+    names = list(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
+    if names == ["none"]:
+        return []
+    problems = [problem for name in names if (problem := propagator_problem(name))]
+    if problems or "none" in names:
+        detail = "; ".join(problems) if problems else "'none' stands alone"
+        raise EnvValueError(f"tracecontext, baggage (comma-separated) or none; {detail}")
+    return names
+
+
 def _records_path(text: str) -> str | None:
     return None if text.lower() == "none" else text
 
@@ -80,11 +104,14 @@ ENV_OVERRIDES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "otlp.protocol", str.lower),
     ("OTEL_EXPORTER_OTLP_HEADERS", "otlp.headers", _key_values),
     ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "otlp.headers", _key_values),
+    ("OTEL_EXPORTER_OTLP_TIMEOUT", "otlp.timeout_ms", _seconds_as_ms),
+    ("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "otlp.timeout_ms", _seconds_as_ms),
     ("OTEL_BSP_SCHEDULE_DELAY", "batch.schedule_delay_ms", str),
     ("OTEL_BSP_MAX_QUEUE_SIZE", "batch.max_queue_size", str),
     ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "batch.max_export_batch_size", str),
     ("OTEL_BSP_EXPORT_TIMEOUT", "batch.export_timeout_ms", str),
     ("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "capture_message_content", _boolean),
+    ("OTEL_PROPAGATORS", "propagators", _propagators),
     ("FILAGENT_LOG_LEVEL", "logging.level", str),
     ("FILAGENT_RECORDS_PATH", "records.path", _records_path),
 )

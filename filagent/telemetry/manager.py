@@ -31,6 +31,7 @@ import os
 from typing import TYPE_CHECKING, Any, cast
 
 from filagent.metrics import Metrics
+from filagent.telemetry.accounting import DropReason
 from filagent.telemetry.config import (
     ConfigError,
     ConfigProblem,
@@ -116,10 +117,10 @@ class TelemetryManager:
                 self.config,
                 redactor=self.redactor,
                 span_exporter=span_exporter,
-                on_export=self._count_export,
+                accounting=_MetricsOf(self),
             )
             self._owns_provider = True
-        install_w3c_propagators(self.redactor)
+        install_w3c_propagators(self.config.propagators, self.redactor)
         opt_in_stable_http_semconv()
 
     # --- state -----------------------------------------------------------------
@@ -247,12 +248,24 @@ class TelemetryManager:
         if self._provider is not None and self._owns_provider:
             cast("SdkTracerProvider", self._provider).shutdown()
 
-    def _count_export(self, ok: bool, count: int) -> None:
-        # Read at export time so a Metrics attached after construction still counts.
-        if ok:
-            self.metrics.spans_exported(count)
-        else:
-            self.metrics.spans_dropped(count)
+
+class _MetricsOf:
+    """Span accounting into ``manager.metrics``, read at each count.
+
+    So a :class:`Metrics` attached after construction still counts.
+    """
+
+    def __init__(self, manager: TelemetryManager) -> None:
+        self._manager = manager
+
+    def spans_ended(self, count: int) -> None:
+        self._manager.metrics.spans_ended(count)
+
+    def spans_exported(self, count: int) -> None:
+        self._manager.metrics.spans_exported(count)
+
+    def spans_dropped(self, count: int, reason: DropReason = "export_failed") -> None:
+        self._manager.metrics.spans_dropped(count, reason)
 
 
 _warned_ephemeral_secret = False

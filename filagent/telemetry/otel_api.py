@@ -63,6 +63,24 @@ def current_trace_flags() -> str:
     return "01" if sampled else "00"
 
 
+def fail_current_span(error: BaseException) -> None:
+    """Mark the current span failed by ``error``: exception event, ``error.type``, ERROR.
+
+    Example: the ``/chat`` catch-all calls ``fail_current_span(exc)`` in the SERVER span.
+    """
+    try:
+        from opentelemetry import trace
+        from opentelemetry.trace import Status, StatusCode
+    except ImportError:  # no OpenTelemetry: there is no span to mark
+        return
+    span = trace.get_current_span()
+    if not span.is_recording():
+        return
+    span.record_exception(error)
+    span.set_attribute("error.type", type(error).__qualname__)
+    span.set_status(Status(StatusCode.ERROR, f"{type(error).__name__}: {error}"))
+
+
 def noop_otel_tracer() -> OtelTracer:
     """An OpenTelemetry API tracer that records nothing, even without the API installed.
 

@@ -1,7 +1,8 @@
 """The OpenTelemetry SDK pipeline built from a :class:`TelemetryConfig`.
 
-Resource, sampler, exporters (wrapped so their outcome is counted), the
-privacy processor first, and the W3C propagators. Every function imports the
+Resource, sampler, the privacy processor first, the ended-span counter, the
+exporters behind processors that account for every span, and the W3C
+propagators. Every function imports the
 SDK lazily: importing this module never requires OpenTelemetry.
 
 Example::
@@ -17,19 +18,30 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, Any, cast
 
+from filagent.telemetry.accounting import (
+    CountingSpanExporter,
+    DropReason,
+    EndedSpanCounter,
+    ExportListener,
+    SpanAccounting,
+)
+from filagent.telemetry.batching import AccountedBatchSpanProcessor
 from filagent.telemetry.config import ConfigError, ConfigProblem, TelemetryConfig
 from filagent.telemetry.privacy.propagation import PrivateContextPropagator
 from filagent.telemetry.privacy.redactor import Redactor
 from filagent.telemetry.privacy.spans import install_redaction
+from filagent.telemetry.propagators import DEFAULT_PROPAGATORS, build_propagator
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from opentelemetry.sdk.resources import Resource
-    from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-    from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SpanExporter
     from opentelemetry.sdk.trace.sampling import Sampler
 
-#: ``on_export(ok, count)``: called after every export with its outcome.
-ExportListener = Callable[[bool, int], None]
+__all__ = ["CountingSpanExporter", "ExportListener", "build_tracer_provider"]
+
+#: The OTLP exporters' own default time budget per export (the specification's 10 s).
+DEFAULT_OTLP_TIMEOUT_MS = 10_000
 
 
 def service_version(config: TelemetryConfig) -> str:
@@ -105,60 +117,35 @@ def build_span_exporter(name: str, config: TelemetryConfig) -> SpanExporter:
         return ConsoleSpanExporter(service_name=config.service.name, out=sys.stdout)
     otlp = config.otlp
     headers = dict(otlp.headers) or None
+    # The exporter's own timeout bounds each export, retries included: the one
+    # place where batch.export_timeout_ms takes effect.
+    timeout_ms = otlp.timeout_ms or DEFAULT_OTLP_TIMEOUT_MS
+    timeout = min(config.batch.export_timeout_ms, timeout_ms) / 1000
     if otlp.protocol == "grpc":
         try:
             from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
                 OTLPSpanExporter as GrpcExporter,
             )
         except ImportError:
-            problem = ConfigProblem(
-                "telemetry configuration",
-                "otlp.protocol",
-                "grpc",
+            expected = (
                 "http/protobuf, or grpc after installing the extra: "
-                "pip install 'filagent-tracing[grpc]'",
+                "pip install 'filagent-tracing[grpc]'"
             )
+            variable = config.variable_of("otlp.protocol")
+            if variable is not None:  # name what the user set
+                problem = ConfigProblem(f"environment variable {variable}", "", "grpc", expected)
+            else:
+                problem = ConfigProblem(
+                    "telemetry configuration", "otlp.protocol", "grpc", expected
+                )
             raise ConfigError([problem]) from None
-        return cast("SpanExporter", GrpcExporter(endpoint=otlp.traces_url(), headers=headers))
+        return cast(
+            "SpanExporter",
+            GrpcExporter(endpoint=otlp.traces_url(), headers=headers, timeout=timeout),
+        )
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-    return OTLPSpanExporter(endpoint=otlp.traces_url(), headers=headers)
-
-
-class CountingSpanExporter:
-    """Wraps a SpanExporter and reports each batch's outcome to ``on_export``.
-
-    A failed export (FAILURE, or an exception, which is re-raised) reports
-    its spans as not exported.
-
-    Example::
-
-        CountingSpanExporter(OTLPSpanExporter(), lambda ok, n: print(ok, n))
-    """
-
-    def __init__(self, exporter: SpanExporter, on_export: ExportListener) -> None:
-        self.exporter = exporter
-        self._on_export = on_export
-
-    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        """Export through the wrapped exporter, then report the outcome."""
-        from opentelemetry.sdk.trace.export import SpanExportResult
-
-        try:
-            result = self.exporter.export(spans)
-        except Exception:
-            self._on_export(False, len(spans))
-            raise
-        self._on_export(result is SpanExportResult.SUCCESS, len(spans))
-        return result
-
-    def shutdown(self) -> None:
-        """Shut the wrapped exporter down."""
-        self.exporter.shutdown()
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        """Flush the wrapped exporter."""
-        return self.exporter.force_flush(timeout_millis)
+    return OTLPSpanExporter(endpoint=otlp.traces_url(), headers=headers, timeout=timeout)
 
 
 def build_tracer_provider(
@@ -166,66 +153,94 @@ def build_tracer_provider(
     *,
     redactor: Redactor | None = None,
     span_exporter: SpanExporter | None = None,
-    on_export: ExportListener | None = None,
+    accounting: SpanAccounting | None = None,
 ) -> TracerProvider:
     """An SDK TracerProvider with redaction first, then the exporters.
 
     ``span_exporter`` replaces the configured exporters with one synchronous
     exporter (tests). ``traces.exporters: []`` still gives spans and trace ids,
-    only nothing leaves the process.
+    only nothing leaves the process. With ``accounting``, every sampled span is
+    counted as ended, then once per exporter as exported or dropped with a reason.
 
     Example::
 
         provider = build_tracer_provider(config, span_exporter=InMemorySpanExporter())
     """
     from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
     provider = TracerProvider(resource=build_resource(config), sampler=build_sampler(config))
     if redactor is not None and config.privacy.enabled:
         install_redaction(provider, redactor)
+    if accounting is not None:
+        provider.add_span_processor(EndedSpanCounter(accounting))  # type: ignore[arg-type]
 
     def counted(exporter: SpanExporter) -> SpanExporter:
-        if on_export is None:
+        if accounting is None:
             return exporter
-        return cast("SpanExporter", CountingSpanExporter(exporter, on_export))
+        return cast("SpanExporter", CountingSpanExporter(exporter, _listener(accounting)))
 
     if span_exporter is not None:
         provider.add_span_processor(SimpleSpanProcessor(counted(span_exporter)))
         return provider
     for name in config.traces.exporters:
-        exporter = counted(build_span_exporter(name, config))
+        exporter = build_span_exporter(name, config)
         if name == "console":  # a debugging aid: print each span as it ends
-            provider.add_span_processor(SimpleSpanProcessor(exporter))
+            provider.add_span_processor(SimpleSpanProcessor(counted(exporter)))
             continue
         batch = config.batch
-        processor = BatchSpanProcessor(
+        processor = AccountedBatchSpanProcessor(
             exporter,
+            accounting or _NO_ACCOUNTING,
             max_queue_size=batch.max_queue_size,
-            schedule_delay_millis=batch.schedule_delay_ms,
+            schedule_delay_ms=batch.schedule_delay_ms,
             max_export_batch_size=batch.max_export_batch_size,
-            export_timeout_millis=batch.export_timeout_ms,
+            export_timeout_ms=batch.export_timeout_ms,
         )
-        provider.add_span_processor(processor)
+        provider.add_span_processor(processor)  # type: ignore[arg-type]
     return provider
 
 
-def install_w3c_propagators(redactor: Redactor | None = None) -> None:
-    """Make W3C tracecontext + baggage the global propagator.
+def _listener(accounting: SpanAccounting) -> ExportListener:
+    def on_export(ok: bool, count: int) -> None:
+        if ok:
+            accounting.spans_exported(count)
+        else:
+            accounting.spans_dropped(count, "export_failed")
 
-    Instrumentations read the global propagator; FilAgent always speaks W3C
-    (``traceparent``/``tracestate`` and ``baggage``), whatever ``OTEL_PROPAGATORS`` says.
-    With a ``redactor`` whose privacy is on, it is wrapped in a
-    :class:`PrivateContextPropagator`: ``tracestate`` and ``baggage`` keep only what the
-    privacy section allows, in spans and in what is forwarded.
+    return on_export
+
+
+class _NoAccounting:
+    """Counts nothing: a provider built without ``accounting``."""
+
+    def spans_ended(self, count: int) -> None:
+        del count
+
+    def spans_exported(self, count: int) -> None:
+        del count
+
+    def spans_dropped(self, count: int, reason: DropReason = "export_failed") -> None:
+        del count, reason
+
+
+_NO_ACCOUNTING = _NoAccounting()
+
+
+def install_w3c_propagators(
+    names: Sequence[str] = DEFAULT_PROPAGATORS, redactor: Redactor | None = None
+) -> None:
+    """Make the configured propagators global: W3C tracecontext + baggage by default.
+
+    Instrumentations read the global propagator; ``OTEL_PROPAGATORS`` (the
+    ``propagators`` field, checked at start-up) chooses others. With a ``redactor``
+    whose privacy is on, they are wrapped in a :class:`PrivateContextPropagator`:
+    ``tracestate`` and ``baggage`` keep only what the privacy section allows, in spans
+    and in what is forwarded.
     """
     from opentelemetry import propagate
-    from opentelemetry.baggage.propagation import W3CBaggagePropagator
-    from opentelemetry.propagators.composite import CompositePropagator
-    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-    w3c = CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+    propagator = build_propagator(names)
     if redactor is not None and redactor.enabled:
-        propagate.set_global_textmap(cast("Any", PrivateContextPropagator(w3c, redactor)))
-        return
-    propagate.set_global_textmap(w3c)
+        propagator = cast("Any", PrivateContextPropagator(propagator, redactor))
+    propagate.set_global_textmap(propagator)

@@ -8,6 +8,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -46,12 +47,19 @@ __all__ = [
 ]
 
 
-def build_default_tools(data_dir: Path, search_url: str, http_client: httpx.Client) -> ToolRegistry:
+def build_default_tools(
+    data_dir: Path,
+    search_url: str,
+    http_client: httpx.Client,
+    *,
+    search_failure: Callable[[], str | None] | None = None,
+) -> ToolRegistry:
     """The three built-in tools: ``calculator``, ``file_read`` and ``web_search``.
+
+    ``search_failure()`` names why the search service is gone (``web_search`` then fails).
 
     Example: ``build_default_tools(packaged_data_dir(), "http://127.0.0.1:8001", client).names``
     is ``["calculator", "file_read", "web_search"]``.
     """
-    return ToolRegistry(
-        [CalculatorTool(), FileReadTool(data_dir), WebSearchTool(search_url, http_client)]
-    )
+    search = WebSearchTool(search_url, http_client, failure=search_failure)
+    return ToolRegistry([CalculatorTool(), FileReadTool(data_dir), search])

@@ -57,5 +57,14 @@ class Tool(ABC, Generic[ArgsT]):
         """
 
     def spec(self) -> ToolSpec:
-        """The description a model is offered, e.g. ``ToolSpec("calculator", ..., {...})``."""
-        return ToolSpec(self.name, self.description, self.args_model.model_json_schema())
+        """The description a model is offered, e.g. ``ToolSpec("calculator", ..., {...})``.
+
+        Built once per tool: the JSON schema of the arguments model costs about a
+        millisecond to generate, and it is offered to the model at every call.
+        Treat the returned spec as read-only.
+        """
+        spec = self.__dict__.get("_spec")
+        if spec is None:
+            spec = ToolSpec(self.name, self.description, self.args_model.model_json_schema())
+            self.__dict__["_spec"] = spec
+        return spec

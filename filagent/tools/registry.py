@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from filagent.encodable import encodable, encodable_text
 from filagent.schemas import ToolCallResult
 from filagent.telemetry import names
 from filagent.telemetry.tracing import AttributeValue, SpanRecorder, Tracer
@@ -113,7 +114,12 @@ class ToolExecutor:
 
         Example: ``executor.execute("calculator", {"expression": "1/0"}, conversation_id="c",
         task_id="t")`` returns ``ToolCallResult(success=False, error="division by zero ...")``.
+
+        The name, the arguments, the result and the error are made encodable (lone
+        surrogates become U+FFFD): they reach the JSON response and the records.
         """
+        name = encodable_text(name)
+        arguments = encodable(dict(arguments))
         span_tool = self.registry.label(name)
         attributes: dict[str, AttributeValue] = {
             names.TOOL_NAME: span_tool,
@@ -159,7 +165,7 @@ class ToolExecutor:
             message = f"tool {name!r} failed unexpectedly: {type(exc).__name__}: {exc}"
             return self._fail(failed, span, exc, validation=True, message=message)
         span.set_attribute(names.TOOL_EXECUTION_SUCCESS, True)
-        return ToolCallResult(tool=name, arguments=arguments, success=True, result=value)
+        return ToolCallResult(tool=name, arguments=arguments, success=True, result=encodable(value))
 
     @staticmethod
     def _fail(
@@ -173,7 +179,7 @@ class ToolExecutor:
         span.set_attribute(names.TOOL_VALIDATION_SUCCESS, validation)
         span.set_attribute(names.TOOL_EXECUTION_SUCCESS, False)
         span.record_error(error)
-        failed.error = message or str(error)
+        failed.error = encodable_text(message or str(error))
         return failed
 
 

@@ -11,6 +11,8 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -47,14 +49,27 @@ class WebSearchTool(Tool[WebSearchArgs]):
     args_model = WebSearchArgs
 
     def __init__(
-        self, search_url: str, http_client: httpx.Client, *, timeout: float = 10.0
+        self,
+        search_url: str,
+        http_client: httpx.Client,
+        *,
+        timeout: float = 10.0,
+        failure: Callable[[], str | None] | None = None,
     ) -> None:
         self.search_url = search_url.rstrip("/")
         self._client = http_client
         self._timeout = timeout
+        self._failure = failure
 
     def run(self, args: WebSearchArgs) -> list[dict[str, str]]:
-        """``run(WebSearchArgs(query="pytest fixtures"))`` returns up to ``limit`` hits."""
+        """``run(WebSearchArgs(query="pytest fixtures"))`` returns up to ``limit`` hits.
+
+        When ``failure()`` names a problem (the search service this process started
+        has exited), the call fails with it: the query goes nowhere.
+        """
+        problem = self._failure() if self._failure is not None else None
+        if problem:
+            raise ToolError(f"{problem}; web_search is unavailable")
         url = f"{self.search_url}/search"
         # No excerpt of a failed answer: the search service may echo the query.
         response = call_upstream(

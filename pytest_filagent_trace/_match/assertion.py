@@ -17,7 +17,7 @@ from pytest_filagent_trace._match.patterns import SpanPattern, child, short
 from pytest_filagent_trace._match.rules import MESSAGE_VALUE_LENGTH
 from pytest_filagent_trace._match.strictness import LENIENT, Strictness
 from pytest_filagent_trace._spans import SpanNode, SpanTree, roots_of
-from pytest_filagent_trace._textform import render_tree
+from pytest_filagent_trace._textform import render_roots
 
 __all__ = [
     "Expected",
@@ -29,6 +29,7 @@ __all__ = [
 
 _MAX_PROBLEMS: Final = 10
 _MAX_RENDERED_SPANS: Final = 300
+_MAX_CHILDREN_SHOWN: Final = 10
 
 Expected = SpanPattern | DescendantPattern | str | Sequence[Any]
 
@@ -189,12 +190,24 @@ def _mismatch(
     large = total > _MAX_RENDERED_SPANS
     marks = _marks(problems[:_MAX_PROBLEMS] if large else problems)
     shown = roots
+    keep = None
     if large:
         # A capture of thousands of spans would bury the problems: show the traces that
-        # hold them.
+        # hold them, and in them the paths down to the problems, the rest of each level
+        # summed up as "...  # 9,990 more spans".
         marked = {id(_top(node)) for node in marks}
         shown = [root for root in roots if id(root) in marked] or roots[:3]
-    actual_text = render_tree(shown, marks=marks, max_value_length=MESSAGE_VALUE_LENGTH)
+        on_path = {id(above) for node in marks for above in (node, *node.ancestors())}
+        # A marked span's own children tell what it holds, unless they are a crowd.
+        on_path.update(
+            id(child)
+            for node in marks
+            if len(node.children) <= _MAX_CHILDREN_SHOWN
+            for child in node.children
+        )
+        if on_path:
+            keep = lambda node: id(node) in on_path  # noqa: E731 - a small predicate
+    actual_text = render_roots(shown, marks=marks, max_value_length=MESSAGE_VALUE_LENGTH, keep=keep)
     lines = _problem_lines(problems, strict=strict, ordered=ordered)
     if not roots:
         lines.append("actual spans: none were captured")

@@ -100,5 +100,8 @@ class Children:
         self.count_patterns = tuple(count_patterns)
         self.descendants = tuple(descendants)
         # A descendant skips the spans on its way, so the level it sits in is open too.
-        self.has_ellipsis = bool(descendants) or any(item is ... for item in self.items)
+        # An absence (count=0) checks the subtrees without standing for any child.
+        self.has_ellipsis = any(p.count != 0 for p in descendants) or any(
+            item is ... for item in self.items
+        )
         self.plain = not self.has_ellipsis and not self.count_patterns

@@ -72,11 +72,15 @@ class Engine:
         ]
 
     def descendants(self, patterns: Sequence[SpanPattern], nodes: Sequence[SpanNode]) -> bool:
-        """Each pattern matches a distinct span somewhere in the subtrees of ``nodes``."""
+        """Each pattern matches a distinct span somewhere in the subtrees of ``nodes``, and
+        those with ``count=0`` match none."""
+        if any(p.count == 0 and self.found_below(p, nodes) for p in patterns):
+            return False
+        patterns = [pattern for pattern in patterns if pattern.count != 0]
         found = [self.found_below(pattern, nodes) for pattern in patterns]
         if not all(found):
             return False
-        if len(patterns) == 1:
+        if len(patterns) <= 1:
             return True
         placed = assign(
             [_MemberOf(candidates) for candidates in found],

@@ -26,6 +26,9 @@ from pytest_filagent_trace._textform import node_head
 
 __all__ = ["HINTS", "Explainer", "Problem"]
 
+_LISTED = 5
+"""How many spans an absence problem names before summing up the rest."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -66,6 +69,31 @@ def _names_amongst(nodes: Sequence[SpanNode], wanted: str) -> str:
     return ", ".join(shown) + (f", and {more} more" if more > 0 else "")
 
 
+def _elsewhere(
+    pattern: SpanPattern, siblings: Sequence[SpanNode], parent: SpanNode | None
+) -> list[str]:
+    """Paths of spans with the expected name elsewhere in the same trees, a few of them."""
+    if parent is None:
+        tops: Sequence[SpanNode] = siblings
+    else:
+        top = parent
+        while top.parent is not None:
+            top = top.parent
+        tops = [top]
+    here = {id(node) for node in siblings}
+    paths: list[str] = []
+    found = 0
+    for top in tops:
+        for node in top.walk():
+            if id(node) not in here and pattern.name_matcher.equals(node.name):
+                found += 1
+                if len(paths) < _LISTED:
+                    paths.append(node.path())
+    if found > len(paths):
+        paths.append(f"and {found - len(paths)} more")
+    return paths
+
+
 def _score(pattern: SpanPattern, node: SpanNode) -> int:
     score = 0
     if pattern.kind is None or pattern.kind == node.kind:
@@ -99,7 +127,10 @@ class Explainer:
             return
         before = len(self.problems)
         for pattern in spec.descendants:
-            if not self.engine.found_below(pattern, nodes):
+            found = self.engine.found_below(pattern, nodes)
+            if pattern.count == 0 and found:
+                self.absent(pattern, found, parent)
+            elif pattern.count != 0 and not found:
                 self.descendant(pattern, nodes, parent)
         assignment = Assignment(self.engine, spec, nodes)
         free = [i for i in range(len(nodes)) if assignment.owner[i] < 0]
@@ -215,15 +246,32 @@ class Explainer:
     ) -> None:
         """Explain an expected span that no sibling carries the name of."""
         what = "top-level span" if parent is None else "child"
-        self.add(
-            parent,
-            [
-                f"missing {what} {short(pattern)}",
-                f"amongst: {_names_amongst(nodes, pattern_name(pattern))}",
-            ],
-            f"✗ missing {pattern_name(pattern)}",
-            "missing",
-        )
+        lines = [
+            f"missing {what} {short(pattern)}",
+            f"amongst: {_names_amongst(nodes, pattern_name(pattern))}",
+        ]
+        elsewhere = _elsewhere(pattern, nodes, parent)
+        if elsewhere:
+            lines.append("found elsewhere: " + "; ".join(elsewhere))
+        self.add(parent, lines, f"✗ missing {pattern_name(pattern)}", "missing")
+
+    def absent(
+        self, pattern: SpanPattern, found: Sequence[SpanNode], parent: SpanNode | None
+    ) -> None:
+        """Explain spans found where ``descendant(span(..., count=0))`` wants none."""
+        where = "anywhere" if parent is None else f"below {parent.path()}"
+        for node in found[:_LISTED]:
+            self.add(
+                node,
+                [f"unexpected span: descendant({short(pattern)}) wants no such span {where}"],
+                f"✗ no {pattern_name(pattern)} expected",
+            )
+        if len(found) > _LISTED:
+            self.add(
+                parent,
+                [f"... and {len(found) - _LISTED} more spans matching {short(pattern)}"],
+                f"✗ {len(found)} {pattern_name(pattern)} spans",
+            )
 
     def descendant(
         self, pattern: SpanPattern, nodes: Sequence[SpanNode], parent: SpanNode | None

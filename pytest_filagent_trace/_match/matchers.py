@@ -18,6 +18,7 @@ from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import Any, Final
 
+from pytest_filagent_trace._match.source_text import function_text
 from pytest_filagent_trace._spans import MISSING, typed_equal
 from pytest_filagent_trace._textform import format_value
 
@@ -240,7 +241,7 @@ class _Predicate(Matcher):
         return None
 
     def __repr__(self) -> str:
-        return getattr(self.function, "__qualname__", None) or repr(self.function)
+        return function_text(self.function)
 
 
 class _Custom(Matcher):

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from types import EllipsisType
 from typing import Any, NamedTuple
 
-from pytest_filagent_trace._match.budgets import DurationBudget, parse_budget
+from pytest_filagent_trace._match.budgets import DurationBudget
 from pytest_filagent_trace._match.children import Child, Children, DescendantPattern
 from pytest_filagent_trace._match.engine import Engine, room_for
 from pytest_filagent_trace._match.events import EventPattern, attributes_repr
@@ -34,6 +34,13 @@ from pytest_filagent_trace._match.matchers import (
     Name,
     as_matcher,
     name_matcher,
+)
+from pytest_filagent_trace._match.origin import Origin
+from pytest_filagent_trace._match.pattern_args import (
+    checked_count,
+    checked_flag,
+    expected_duration,
+    expected_events,
 )
 from pytest_filagent_trace._match.shapes import Shape, shape
 from pytest_filagent_trace._spans import SpanNode, SpanTree, roots_of
@@ -56,30 +63,6 @@ class LiteralAttribute(NamedTuple):
     key: str
     type: type
     value: Any
-
-
-def _checked_count(count: Any) -> int | None:
-    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
-        raise ValueError(f"span(count=...) must be an int >= 0, found {count!r}")
-    return count
-
-
-def _duration(expected: Any) -> DurationBudget | Matcher | None:
-    # A text is a budget; anything else is a matcher of the duration in nanoseconds.
-    if expected is None or isinstance(expected, DurationBudget):
-        return expected
-    if isinstance(expected, str):
-        return parse_budget(expected)
-    if isinstance(expected, (bool, float)) or expected is ...:
-        raise TypeError(
-            f"span(duration=...) takes a budget such as '< 50ms', or a matcher or predicate"
-            f" of the duration in nanoseconds, found {expected!r}"
-        )
-    return as_matcher(expected)
-
-
-def _event(expected: str | EventPattern) -> EventPattern:
-    return expected if isinstance(expected, EventPattern) else EventPattern(expected)
 
 
 def _literal_attribute(attributes: Mapping[str, Matcher]) -> LiteralAttribute | None:
@@ -109,11 +92,13 @@ class SpanPattern(Matcher):
         "count",
         "duration",
         "events",
+        "events_open",
         "exact_attributes",
         "kind",
         "literal",
         "literal_attribute",
         "name",
+        "origin",
         "orphan",
         "shape",
         "status",
@@ -127,29 +112,31 @@ class SpanPattern(Matcher):
         kind: Any = None,
         status: Any = None,
         attributes: Mapping[str, Any] | None = None,
-        events: Iterable[str | EventPattern] | None = None,
+        events: Iterable[str | EventPattern | EllipsisType] | None = None,
         count: int | None = None,
         orphan: bool | None = None,
         duration: Any = None,
         exact_attributes: bool | None = None,
+        scope: Any = None,
+        scope_version: Any = None,
+        schema_url: Any = None,
+        resource: Mapping[str, Any] | None = None,
+        sampled: bool | None = None,
     ) -> None:
         self.name = name
         self._name = name_matcher(name, "span(name)")
         self.kind = normalize_kind(kind)
         self.status, description = normalize_status(status)
         self._description = None if description is None else Name(description)
-        self.count = _checked_count(count)
+        self.count = checked_count(count)
         self.orphan = orphan
-        self.duration = _duration(duration)
-        if exact_attributes is not None and not isinstance(exact_attributes, bool):
-            raise TypeError(
-                f"span(exact_attributes=...) must be True or False, found {exact_attributes!r}"
-            )
-        self.exact_attributes = exact_attributes
+        self.duration = expected_duration(duration)
+        self.exact_attributes = checked_flag(exact_attributes, "exact_attributes")
+        self.origin = Origin.of(scope, scope_version, schema_url, resource, sampled)
         self._attributes = {key: as_matcher(value) for key, value in (attributes or {}).items()}
         self.attribute_keys = frozenset(self._attributes)
         self.literal_attribute = _literal_attribute(self._attributes)
-        self.events = None if events is None else tuple(map(_event, events))
+        self.events, self.events_open = expected_events(events)
         self._children = Children([child(item) for item in children])
         self.literal = self._name.literal if isinstance(self._name, Name) else None
         self.shape = self._shape()
@@ -224,13 +211,16 @@ class SpanPattern(Matcher):
         if self._attributes:
             args.append(f"attributes={attributes_repr(self._attributes)}")
         if self.events is not None:
-            args.append("events=[" + ", ".join(e.short() for e in self.events) + "]")
+            shown = [e.short() for e in self.events] + (["..."] if self.events_open else [])
+            args.append("events=[" + ", ".join(shown) + "]")
         if self.count is not None:
             args.append(f"count={self.count}")
         if self.orphan is not None:
             args.append(f"orphan={self.orphan}")
         if self.exact_attributes is not None:
             args.append(f"exact_attributes={self.exact_attributes}")
+        if self.origin is not None:
+            args.extend(self.origin.reprs())
         if isinstance(self.duration, DurationBudget):
             args.append(f"duration={format_value(self.duration.text)}")
         elif self.duration is not None:
@@ -249,11 +239,16 @@ def span(
     kind: Any = None,
     status: Any = None,
     attributes: Mapping[str, Any] | None = None,
-    events: Iterable[str | EventPattern] | None = None,
+    events: Iterable[str | EventPattern | EllipsisType] | None = None,
     count: int | None = None,
     orphan: bool | None = None,
     duration: Any = None,
     exact_attributes: bool | None = None,
+    scope: Any = None,
+    scope_version: Any = None,
+    schema_url: Any = None,
+    resource: Mapping[str, Any] | None = None,
+    sampled: bool | None = None,
 ) -> SpanPattern:
     """An expected span, its children given after the name (or as ``children=[...]``).
 
@@ -266,7 +261,9 @@ def span(
       or glob).
     - ``attributes``: key to expected value or matcher; extra attributes are fine unless
       ``exact=True``.
-    - ``events``: event names (or :func:`event` patterns) that must be there.
+    - ``events``: event names (or :func:`event` patterns) that must be there, each a
+      different event; ``...`` among them allows any number of other events, even with
+      ``exact=True`` (without it, exact matching wants exactly the listed events).
     - ``count``: exactly this many siblings match this pattern (``0``: none does).
     - ``orphan``: whether the span's parent was missing from the capture.
     - ``duration``: a budget, ``"< 50ms"`` (``<``, ``<=``, ``>``, ``>=``; ``ns``, ``µs``,
@@ -275,6 +272,10 @@ def span(
     - ``exact_attributes``: ``True``: the span holds no attribute but those listed (as
       ``span.attributes == {...}``), whatever the options of the assertion; ``False``:
       extra attributes are fine here even with ``exact=True``.
+    - ``scope``, ``scope_version``, ``schema_url``: the instrumentation scope that made the
+      span (its name as a name is matched: exact, glob or regex; the others as values);
+      ``resource``: expected resource attributes, as ``attributes`` (extra ones are fine);
+      ``sampled``: the span context's sampled flag.
 
     Example:
         >>> span("POST /chat", span("agent.route"), kind="server")
@@ -293,6 +294,11 @@ def span(
         orphan=orphan,
         duration=duration,
         exact_attributes=exact_attributes,
+        scope=scope,
+        scope_version=scope_version,
+        schema_url=schema_url,
+        resource=resource,
+        sampled=sampled,
     )
 
 
@@ -301,6 +307,8 @@ def descendant(pattern: SpanPattern | str | re.Pattern[str]) -> DescendantPatter
 
     In a children list it stands for the child whose subtree holds the match, so with
     ``exact=True`` that child is accounted for and the spans on the way are not checked.
+    ``descendant(span("db.*", count=0))`` says the opposite: no such span at any depth
+    (at the top level, in the whole capture).
 
     Example:
         >>> descendant(span("GET /search", kind="CLIENT"))
@@ -310,8 +318,11 @@ def descendant(pattern: SpanPattern | str | re.Pattern[str]) -> DescendantPatter
         pattern = SpanPattern(pattern)
     if not isinstance(pattern, SpanPattern):
         raise TypeError(f"descendant() takes a span(...) pattern or a name, found {pattern!r}")
-    if pattern.count is not None:
-        raise ValueError("descendant(span(..., count=...)): count applies to siblings only")
+    if pattern.count not in (None, 0):
+        raise ValueError(
+            "descendant(span(..., count=...)): a count applies to siblings; the one count a"
+            " descendant takes is count=0, for no such span at any depth"
+        )
     return DescendantPattern(pattern)
 
 

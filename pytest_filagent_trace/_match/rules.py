@@ -62,6 +62,8 @@ def differences(
         found = rule(pattern, node, markers)
         if found is not None:
             yield found
+    if pattern.origin is not None:
+        yield from pattern.origin.differences(node)
     if pattern.matchers:
         yield from _attributes(pattern, node)
     only_listed = pattern.exact_attributes
@@ -190,7 +192,7 @@ def _extra_attributes(pattern: SpanPattern, node: SpanNode, option: str) -> Diff
 
 def _events(pattern: SpanPattern, node: SpanNode, strict: Strictness) -> Iterator[Difference]:
     expected = pattern.events or ()
-    exact = strict.events
+    exact = strict.events and not pattern.events_open
     if events_match(expected, node.events, exact):
         return
     placed = assign(expected, node.events)

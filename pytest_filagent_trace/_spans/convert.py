@@ -67,6 +67,10 @@ class SpanReader:
         node.status = status.status_code.name
         node.status_description = status.description or None
         node.scope = scope.name if scope is not None else ""
+        node.scope_version = scope.version if scope is not None else None
+        node.schema_url = (scope.schema_url or None) if scope is not None else None
+        context = span.context
+        node.sampled = context.trace_flags.sampled if context is not None else True
         node.events = [
             SpanEvent(event.name, _plain_mapping(event.attributes), event.timestamp)
             for event in span.events
@@ -93,6 +97,9 @@ _GROUPS: dict[str, Callable[[SpanReader, SpanNode], None]] = {
     "status": SpanReader._head,
     "status_description": SpanReader._head,
     "scope": SpanReader._head,
+    "scope_version": SpanReader._head,
+    "schema_url": SpanReader._head,
+    "sampled": SpanReader._head,
     "events": SpanReader._head,
     "trace_id": SpanReader._head,
     "span_id": SpanReader._head,

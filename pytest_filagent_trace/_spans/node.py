@@ -30,6 +30,9 @@ _DEFERRED = frozenset(
         "parent_span_id",
         "resource",
         "scope",
+        "scope_version",
+        "schema_url",
+        "sampled",
     }
 )
 
@@ -70,7 +73,10 @@ class SpanNode:
         "parent",
         "parent_span_id",
         "resource",
+        "sampled",
+        "schema_url",
         "scope",
+        "scope_version",
         "span_id",
         "start_time",
         "status",
@@ -94,6 +100,9 @@ class SpanNode:
     children: list[SpanNode]
     parent: SpanNode | None
     orphan: bool
+    scope_version: str | None
+    schema_url: str | None
+    sampled: bool
     _span: ReadableSpan | None
     _reader: SpanReader | None
 
@@ -115,6 +124,9 @@ class SpanNode:
         children: list[SpanNode] | None = None,
         parent: SpanNode | None = None,
         orphan: bool = False,
+        scope_version: str | None = None,
+        schema_url: str | None = None,
+        sampled: bool = True,
     ) -> None:
         self.name = name
         self.kind = kind
@@ -132,6 +144,9 @@ class SpanNode:
         self.children = [] if children is None else children
         self.parent = parent
         self.orphan = orphan
+        self.scope_version = scope_version
+        self.schema_url = schema_url
+        self.sampled = sampled
         self._span = None
         self._reader = None
 
@@ -177,6 +192,9 @@ class SpanNode:
             end_time=self.end_time,
             resource=self.resource,
             scope=self.scope,
+            scope_version=self.scope_version,
+            schema_url=self.schema_url,
+            sampled=self.sampled,
         )
 
     @property

@@ -245,11 +245,14 @@ def render_roots(
     width: int = 100,
     max_value_length: int | None = None,
     marks: Mapping[SpanNode, str] | None = None,
+    keep: Callable[[SpanNode], bool] | None = None,
 ) -> str:
     """Draw the given root spans and their subtrees in the text form (see ``render_tree``).
 
     Takes the nodes themselves, so span trees can print themselves without the source
-    adapter.
+    adapter. With ``keep``, only the children it keeps are drawn; the others of each
+    level are summed up in one ``...  # 9,990 more spans`` line, which still reads back as
+    the text form (``...`` stands for other spans).
     """
     shown: bool | tuple[str, ...] = (
         attributes if isinstance(attributes, bool) else tuple(attributes)
@@ -258,7 +261,9 @@ def render_roots(
     every_attribute = shown is True and not masked and max_value_length is None
     known_items: dict[tuple[str, str], str] = {}
 
-    def parts(node: SpanNode) -> LineParts:
+    def parts(node: SpanNode | _Elided) -> LineParts:
+        if isinstance(node, _Elided):
+            return "...", [], f"  # {node.spans:,} more span{'s' if node.spans != 1 else ''}"
         items = (
             _all_items(node.attributes, known_items)
             if every_attribute
@@ -269,13 +274,30 @@ def render_roots(
             comment = "  # " + " ".join(marks[node].split())
         return node_head(node, events=events, durations=durations), items, comment
 
-    lines = draw_lines(roots, children=_children, parts=parts, trace_of=_trace_of, width=width)
+    def children(node: SpanNode | _Elided) -> Sequence[SpanNode | _Elided]:
+        if isinstance(node, _Elided):
+            return ()
+        if keep is None:
+            return node.children
+        kept: list[SpanNode | _Elided] = [child for child in node.children if keep(child)]
+        hidden = sum(sum(1 for _ in child.walk()) for child in node.children if not keep(child))
+        if hidden:
+            kept.append(_Elided(hidden))
+        return kept
+
+    drawn: Sequence[SpanNode | _Elided] = roots
+    lines = draw_lines(drawn, children=children, parts=parts, trace_of=_trace_of, width=width)
     return "\n".join(lines)
 
 
-def _children(node: SpanNode) -> list[SpanNode]:
-    return node.children
+class _Elided:
+    """The spans of a level that a kept rendering leaves out, drawn as one ``...`` line."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, spans: int) -> None:
+        self.spans = spans
 
 
-def _trace_of(node: SpanNode) -> str:
-    return node.trace_id
+def _trace_of(node: SpanNode | _Elided) -> object:
+    return None if isinstance(node, _Elided) else node.trace_id

@@ -15,6 +15,7 @@ from pytest_filagent_trace import (
     TraceCapture,
     TraceSnapshotAssertion,
     assert_span_tree,
+    descendant,
     span,
 )
 from tests.contract.conftest import SEARCH_SERVER_SPAN, request_trace
@@ -51,6 +52,26 @@ def test_simple_answer_without_tools_calls_the_model_once_and_no_tool(
         ),
     )
     assert tree == trace_snapshot.with_order("start")
+
+
+def test_a_request_that_uses_no_tool_has_no_tool_span_anywhere(
+    client: TestClient, trace_capture: TraceCapture
+) -> None:
+    response = ask(client, "hello there")
+
+    assert_span_tree(
+        request_trace(trace_capture, response), descendant(span("tool.execute.*", count=0))
+    )
+
+
+def test_routing_is_a_small_part_of_the_request(
+    client: TestClient, trace_capture: TraceCapture
+) -> None:
+    # Relative, so it holds on a slow machine: routing reads the last message only.
+    for text in ("hello there", "What is 2+2?", PARALLEL_TASKS):
+        tree = request_trace(trace_capture, ask(client, text))
+
+        assert_span_tree(tree, span("POST /chat", span("agent.route", duration="< 25% parent")))
 
 
 def test_simple_calculation_runs_the_calculator_between_two_model_calls(

@@ -7,10 +7,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
 from filagent.metrics import Metrics
-
-
-def sample(metrics: Metrics, name: str, **labels: str) -> float | None:
-    return metrics.registry.get_sample_value(name, labels)
+from tests.filagent.metric_samples import sample
 
 
 def test_render_exposes_every_family_in_prometheus_text() -> None:

@@ -20,11 +20,8 @@ from filagent.metrics import Metrics
 from filagent.telemetry.config import ConfigError, config_from_mapping
 from filagent.telemetry.provider import CountingSpanExporter, build_sampler
 from filagent.telemetry.setup import TelemetryManager, get_trace_context
+from tests.filagent.metric_samples import sample
 from tests.filagent.test_telemetry_setup import config, manager_in_memory, names
-
-
-def sample(metrics: Metrics, name: str) -> float | None:
-    return metrics.registry.get_sample_value(name)
 
 
 class FailingExporter(SpanExporter):

@@ -12,7 +12,6 @@ from opentelemetry import propagate, trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from filagent.metrics import Metrics
 from filagent.telemetry.config import ConfigError, TelemetryConfig, config_from_mapping
 from filagent.telemetry.instrumentation import untraced_url_patterns
 from filagent.telemetry.setup import (
@@ -49,10 +48,6 @@ def small_app() -> FastAPI:
     for path in ("/health", "/healthz", "/metrics", "/chat"):
         app.add_api_route(path, lambda: {"ok": True}, methods=["GET"])
     return app
-
-
-def sample(metrics: Metrics, name: str) -> float | None:
-    return metrics.registry.get_sample_value(name)
 
 
 # --- the manager -----------------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_a_predicate_or_matcher_of_nanoseconds_is_a_budget_too() -> None:
 
     assert span("db", duration=lambda ns: ns < 10 * MS) == node
     message = failure(node, span("db", duration=lambda ns: ns < MS))
-    assert "<lambda> (nanoseconds), found 7000000 (7.0 ms)" in message
+    assert "duration: expected lambda ns: ns < MS (nanoseconds), found 7000000 (7.0 ms)" in message
 
 
 def test_expected_text_takes_a_budget_after_the_name() -> None:

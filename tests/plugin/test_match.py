@@ -515,7 +515,7 @@ def test_failure_message_reports_a_predicate_that_raised() -> None:
 
     message = failure(make("t", attributes={"n": "x"}), span("t", attributes={"n": needs_int}))
 
-    assert "attribute n: expected test_failure_message_reports_a_predicate_that_raised" in message
+    assert 'attribute n: expected needs_int, found "x"' in message
     assert "raised TypeError" in message
 
 
