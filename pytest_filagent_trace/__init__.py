@@ -49,6 +49,7 @@ from pytest_filagent_trace._match import (
     span_tree_matches,
     starts_with,
 )
+from pytest_filagent_trace._otlp import LoadedTraces, OtlpError, load_traces, otlp_json
 from pytest_filagent_trace._privacy import (
     DEFAULT_DETECTORS,
     CanaryDetector,
@@ -94,10 +95,12 @@ __all__ = [
     "Detector",
     "Finding",
     "LeakedSpan",
+    "LoadedTraces",
     "LogCapture",
     "LogsNotCapturedError",
     "LogsNotCorrelated",
     "Matcher",
+    "OtlpError",
     "PIIFound",
     "Problem",
     "ProviderConfigError",
@@ -134,9 +137,11 @@ __all__ = [
     "glob",
     "install_log_hooks",
     "link",
+    "load_traces",
     "mask_pii",
     "node_from_span",
     "normalize_traces",
+    "otlp_json",
     "parse_tree",
     "render_tree",
     "select",
