@@ -49,7 +49,13 @@ from pytest_filagent_trace._match import (
     span_tree_matches,
     starts_with,
 )
-from pytest_filagent_trace._otlp import LoadedTraces, OtlpError, load_traces, otlp_json
+from pytest_filagent_trace._otlp import (
+    LoadedTraces,
+    OtlpError,
+    TraceReceiver,
+    load_traces,
+    otlp_json,
+)
 from pytest_filagent_trace._privacy import (
     DEFAULT_DETECTORS,
     CanaryDetector,
@@ -120,6 +126,7 @@ __all__ = [
     "TraceCapture",
     "TraceCaptureError",
     "TraceLookupError",
+    "TraceReceiver",
     "TraceSnapshotAssertion",
     "TraceSnapshotExtension",
     "TreeSyntaxError",

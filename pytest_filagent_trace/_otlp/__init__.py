@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pytest_filagent_trace._otlp.loaded import LoadedTraces, load_traces
 from pytest_filagent_trace._otlp.read import OtlpError
+from pytest_filagent_trace._otlp.receiver import TraceReceiver
 from pytest_filagent_trace._otlp.write import otlp_json
 
-__all__ = ["LoadedTraces", "OtlpError", "load_traces", "otlp_json"]
+__all__ = ["LoadedTraces", "OtlpError", "TraceReceiver", "load_traces", "otlp_json"]

@@ -16,7 +16,7 @@ from typing import Any
 from pytest_filagent_trace._otlp.read import OtlpError, nodes_from_otlp
 from pytest_filagent_trace._spans import SpanNode, SpanTree, build_trees
 
-__all__ = ["LoadedTraces", "OtlpError", "load_traces"]
+__all__ = ["LoadedTraces", "OtlpError", "load_traces", "protobuf_dict"]
 
 
 class LoadedTraces:
@@ -71,7 +71,8 @@ def load_traces(source: Any) -> LoadedTraces:
     if isinstance(source, bytes):
         if source.lstrip()[:1] in (b"{", b"["):
             return LoadedTraces(_json_lines(source.decode("utf-8"), "bytes"), "OTLP/JSON bytes")
-        return LoadedTraces(nodes_from_otlp(_protobuf(source), "protobuf"), "OTLP protobuf bytes")
+        nodes = nodes_from_otlp(protobuf_dict(source), "protobuf")
+        return LoadedTraces(nodes, "OTLP protobuf bytes")
     if isinstance(source, str) and source.lstrip()[:1] in ("{", "["):
         return LoadedTraces(_json_lines(source, "text"), "OTLP/JSON text")
     if isinstance(source, (str, os.PathLike)):
@@ -84,7 +85,7 @@ def load_traces(source: Any) -> LoadedTraces:
         data = path.read_bytes()
         if data.lstrip()[:1] in (b"{", b"["):
             return LoadedTraces(_json_lines(data.decode("utf-8"), path.name), str(path))
-        return LoadedTraces(nodes_from_otlp(_protobuf(data), path.name), str(path))
+        return LoadedTraces(nodes_from_otlp(protobuf_dict(data), path.name), str(path))
     raise OtlpError(
         "load_traces() takes a path, OTLP/JSON text, protobuf bytes or a decoded object,"
         f" found {type(source).__name__}"
@@ -113,7 +114,7 @@ def _json_lines(text: str, name: str) -> list[SpanNode]:
     return nodes
 
 
-def _protobuf(data: bytes) -> dict[str, Any]:
+def protobuf_dict(data: bytes) -> dict[str, Any]:
     try:
         from google.protobuf.json_format import MessageToDict
         from opentelemetry.proto.trace.v1.trace_pb2 import TracesData
