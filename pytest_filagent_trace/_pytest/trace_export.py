@@ -33,6 +33,10 @@ class TraceExport:
         self.worker = worker
         self.part = path.with_name(f"{path.name}.part-{worker or 'main'}")
         self.part.parent.mkdir(parents=True, exist_ok=True)
+        if worker is None:
+            # Configured before any worker starts: parts left by an interrupted run go.
+            for stale in path.parent.glob(f"{path.name}.part-*"):
+                stale.unlink()
         self.part.write_text("", encoding="utf-8")
 
     def export(self, item: pytest.Item, report: pytest.TestReport, capture: TraceCapture) -> None:
