@@ -82,7 +82,14 @@ def create_app(
     )
     tools = ToolExecutor(registry, tracer, on_call=count_tool_call)
     agent = Agent(model, tools, tracer, max_workers=settings.max_workers)
-    handler = ChatHandler(settings, agent, recorder, registry, hash_user_id=telemetry.hash_user_id)
+    handler = ChatHandler(
+        settings,
+        agent,
+        recorder,
+        registry,
+        hash_user_id=telemetry.hash_user_id,
+        redact_text=telemetry.redactor.redact_text,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

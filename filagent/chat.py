@@ -7,7 +7,10 @@ naming the field over its limit, or a 502 when the model backend failed.
 
 Example::
 
-    handler = ChatHandler(settings, agent, recorder, tools, hash_user_id=telemetry.hash_user_id)
+    handler = ChatHandler(
+        settings, agent, recorder, tools,
+        hash_user_id=telemetry.hash_user_id, redact_text=telemetry.redactor.redact_text,
+    )
     response = handler.handle(ChatRequest(messages=[...]), request)
 """
 
@@ -42,12 +45,15 @@ class ChatHandler:
         tools: ToolRegistry,
         *,
         hash_user_id: Callable[[str], str],
+        redact_text: Callable[[str], str],
     ) -> None:
         self.settings = settings
         self.agent = agent
         self.recorder = recorder
         self.tools = tools
         self._hash_user_id = hash_user_id
+        # The upstream's error may quote what it was sent: the 502 body is redacted too.
+        self._redact_text = redact_text
 
     def handle(self, body: ChatRequest, request: Request) -> ChatResponse | JSONResponse:
         """Run ``body`` through the agent; the request's ``state.mode`` names the run's mode.
@@ -85,7 +91,10 @@ class ChatHandler:
         if result.error is not None:
             return JSONResponse(
                 status_code=502,
-                content={"error": "model backend failed", "detail": str(result.error)},
+                content={
+                    "error": "model backend failed",
+                    "detail": self._redact_text(str(result.error)),
+                },
             )
         _log.info(
             "chat.response",

@@ -120,7 +120,7 @@ class TelemetryManager:
                 accounting=_MetricsOf(self),
             )
             self._owns_provider = True
-        install_w3c_propagators(self.config.propagators)
+        install_w3c_propagators(self.config.propagators, self.redactor)
         opt_in_stable_http_semconv()
 
     # --- state -----------------------------------------------------------------
@@ -193,7 +193,8 @@ class TelemetryManager:
 
             manager.hash_user_id("alice")   # 'hmac-sha256:…'
         """
-        return self.redactor.hash_user_id(user_id)
+        # An id from a request is always hashed, even one shaped like a pseudonym.
+        return self.redactor.pseudonym(user_id)
 
     def redact_record(self, record: dict[str, Any]) -> dict[str, Any]:
         """A decision record as it may be written: ``DecisionRecorder(path, redact=...)``."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from filagent.telemetry.accounting import (
     CountingSpanExporter,
@@ -27,6 +27,7 @@ from filagent.telemetry.accounting import (
 )
 from filagent.telemetry.batching import AccountedBatchSpanProcessor
 from filagent.telemetry.config import ConfigError, ConfigProblem, TelemetryConfig
+from filagent.telemetry.privacy.propagation import PrivateContextPropagator
 from filagent.telemetry.privacy.redactor import Redactor
 from filagent.telemetry.privacy.spans import install_redaction
 from filagent.telemetry.propagators import DEFAULT_PROPAGATORS, build_propagator
@@ -226,12 +227,20 @@ class _NoAccounting:
 _NO_ACCOUNTING = _NoAccounting()
 
 
-def install_w3c_propagators(names: Sequence[str] = DEFAULT_PROPAGATORS) -> None:
+def install_w3c_propagators(
+    names: Sequence[str] = DEFAULT_PROPAGATORS, redactor: Redactor | None = None
+) -> None:
     """Make the configured propagators global: W3C tracecontext + baggage by default.
 
     Instrumentations read the global propagator; ``OTEL_PROPAGATORS`` (the
-    ``propagators`` field, checked at start-up) chooses others.
+    ``propagators`` field, checked at start-up) chooses others. With a ``redactor``
+    whose privacy is on, they are wrapped in a :class:`PrivateContextPropagator`:
+    ``tracestate`` and ``baggage`` keep only what the privacy section allows, in spans
+    and in what is forwarded.
     """
     from opentelemetry import propagate
 
-    propagate.set_global_textmap(build_propagator(names))
+    propagator = build_propagator(names)
+    if redactor is not None and redactor.enabled:
+        propagator = cast("Any", PrivateContextPropagator(propagator, redactor))
+    propagate.set_global_textmap(propagator)

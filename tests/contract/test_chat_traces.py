@@ -15,6 +15,7 @@ from pytest_filagent_trace import (
     TraceCapture,
     TraceSnapshotAssertion,
     assert_span_tree,
+    assert_spans,
     descendant,
     span,
 )
@@ -62,6 +63,15 @@ def test_a_request_that_uses_no_tool_has_no_tool_span_anywhere(
     assert_span_tree(
         request_trace(trace_capture, response), descendant(span("tool.execute.*", count=0))
     )
+
+
+def test_every_tool_call_runs_inside_an_agent_run(
+    client: TestClient, trace_capture: TraceCapture
+) -> None:
+    for text in ("What is 2+2?", "read file notes.txt", PARALLEL_TASKS):
+        ask(client, text)
+
+    assert_spans(trace_capture, "tool.execute.*", count=(3, None), ancestor="agent.run_*")
 
 
 def test_routing_is_a_small_part_of_the_request(

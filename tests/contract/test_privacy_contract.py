@@ -55,6 +55,7 @@ from filagent.telemetry.logging import SERVER_LOGGERS
 from filagent.telemetry.setup import TelemetryManager
 from pytest_filagent_trace import (
     LogCapture,
+    PIIFound,
     SpanNode,
     SpanTree,
     TraceCapture,
@@ -102,7 +103,45 @@ TOKEN = Canary("bearer_token", "cnry.7f3Kq9ZxW2mLpR8vT4yB", "bearer_token", show
 PASSWORD = Canary("password", "Hunter2-Canary!pw", "sensitive_key", field="password")
 
 CANARIES = (EMAIL, PHONE, CARD, SIN, TOKEN, PASSWORD)
-CANARY_VALUES = tuple(canary.value for canary in CANARIES)
+
+
+def _wide(text: str) -> str:
+    """``text`` in fullwidth forms (U+FF01 to U+FF5E)."""
+    return "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in text)
+
+
+#: The canaries written the ways clients and libraries also write them. The independent
+#: detectors do not know every one of these spellings, so each is also an exact canary.
+VARIANT_FORMS = (
+    "4111.1111.1111.1111",
+    "4111\u00a01111\u00a01111\u00a01111",
+    "4111 11111111 1111",
+    _wide("4111111111111111"),
+    "invoice-4111111111111111.pdf",
+    "046.454.286",
+    "%2B1%20514%20555%200199",
+    "4111%201111%201111%201111",
+    "canary.jane%2540example.com",
+    "canary.jane" + _wide("@") + "example.com",
+    "GB82-WEST-1234-5698-7654-32",
+    "gb82west12345698765432",
+)
+#: A non-breaking space as repr() writes it in an exception message.
+_ESCAPED_FORMS = ("4111\\xa01111\\xa01111\\xa01111",)
+CANARY_VALUES = (
+    *(canary.value for canary in CANARIES),
+    *VARIANT_FORMS,
+    *_ESCAPED_FORMS,
+)
+#: One path component longer than file systems allow, made of the variant forms.
+VARIANT_FILE_NAME = f"customers/{' '.join(VARIANT_FORMS)} {'x' * 250}.txt"
+#: A client's trace context: ``tracestate`` members and ``baggage`` entries holding canaries
+#: (a ``tracestate`` is read only next to a valid ``traceparent``).
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+TRACESTATE = (
+    f"crm={EMAIL.value},pay=card {CARD.value},gov=sin {SIN.value},tok={TOKEN.shown},vendor=ok"
+)
+BAGGAGE = "user.email=canary.jane%40example.com,user.phone=%2B1%20514%20555%200199,tenant=acme"
 
 #: Where a planted value can end up; each is scanned by its own test.
 Sink = Literal["spans", "logs", "records"]
@@ -228,11 +267,36 @@ CASES = (
             Redacted("records", "", "error", EMAIL_MASK),
         ),
     ),
+    RequestCase(
+        "trace_context",
+        _use_tool("web_search", query="opentelemetry"),
+        headers={"traceparent": TRACEPARENT, "tracestate": TRACESTATE, "baggage": BAGGAGE},
+        searched=True,
+        redacted=(
+            # Captured like every header; dropped by the allow-list.
+            Redacted("spans", "POST /chat", "http.request.header.tracestate", None),
+            Redacted("spans", "POST /chat", "http.request.header.baggage", None),
+            # Continued by every span, the search service's included: dropped on the way in.
+            Redacted("spans", "*", "trace_state", None),
+            Redacted("spans", "GET /search", "trace_state", None),
+        ),
+    ),
+    RequestCase(
+        "variant_forms",
+        _use_tool("file_read", path=VARIANT_FILE_NAME),
+        redacted=(
+            Redacted("spans", "tool.execute.file_read", "exception.message", "[REDACTED:iban]"),
+            Redacted("spans", "tool.execute.file_read", "exception.stacktrace", EMAIL_MASK),
+            Redacted("spans", "tool.execute.file_read", "status", "[REDACTED:credit_card]"),
+            Redacted("records", "", "error", "[REDACTED:sin]"),
+        ),
+    ),
 )
 CASE_PARAMS = [pytest.param(case, id=case.id) for case in CASES]
 REDACTED_CASE_PARAMS = [pytest.param(case, id=case.id) for case in CASES if case.redacted]
 USER_ID_CASE = next(case for case in CASES if case.user_id is not None)
 HEADERS_CASE = next(case for case in CASES if case.headers)
+TRACE_CONTEXT_CASE = next(case for case in CASES if case.id == "trace_context")
 
 #: Logged by the test's own HTTP client after each answer, outside the service and its
 #: spans; the service in production never writes these lines.
@@ -462,11 +526,30 @@ def test_numeric_canary_passes_the_luhn_check(canary: Canary) -> None:
 # --- no canary leaves the process -------------------------------------------------------------
 
 
+def _trace_states(spans: list[ReadableSpan]) -> list[dict[str, str]]:
+    """Each span's ``trace_state`` and its parent's and links', which exporters send too."""
+    states = []
+    for span in spans:
+        contexts = [span.context, span.parent, *(link.context for link in span.links)]
+        for context in contexts:
+            if context is not None and context.trace_state:
+                states.append({"span": span.name, "trace_state": context.trace_state.to_header()})
+    return states
+
+
 @pytest.mark.parametrize("case", CASE_PARAMS)
 def test_spans_hold_no_canary(case: RequestCase, send: Send) -> None:
     sent = send(case)
 
-    assert_no_pii(sent.spans, canaries=CANARY_VALUES)
+    found = []
+    # Spans, then what the scan of spans does not read: their trace_state, one report.
+    for source in (sent.spans, _trace_states(sent.spans)):
+        try:
+            assert_no_pii(source, canaries=CANARY_VALUES)
+        except PIIFound as failure:
+            found.append(failure)
+    if found:
+        raise PIIFound("\n".join(map(str, found)), [f for each in found for f in each.findings])
 
 
 @pytest.mark.parametrize("case", CASE_PARAMS)
@@ -505,7 +588,11 @@ def _span_values(node: SpanNode, name: str) -> list[object]:
 def _recorded(sent: Sent, proof: Redacted) -> tuple[int, list[str]]:
     """How many items ``proof`` names, and the values of its field in them."""
     values: list[object] = []
-    if proof.sink == "spans":
+    if proof.sink == "spans" and proof.field == "trace_state":
+        # Not an attribute: read from the spans exporters receive.
+        items = [span for span in sent.spans if fnmatchcase(span.name, proof.item)]
+        values = [state["trace_state"] for state in _trace_states(items)]
+    elif proof.sink == "spans":
         items: list[Any] = sent.trace.find(proof.item)
         for node in items:
             values.extend(_span_values(node, proof.field))

@@ -41,6 +41,7 @@ class ReceivedSpan:
     resource: dict[str, Any]
     scope: str
     events: list[str] = field(default_factory=list)
+    trace_state: str = ""
 
 
 def _value(value: AnyValue) -> Any:
@@ -75,6 +76,7 @@ def _decode(body: bytes) -> list[ReceivedSpan]:
                         resource=resource,
                         scope=scope_spans.scope.name,
                         events=[event.name for event in span.events],
+                        trace_state=span.trace_state,
                     )
                 )
     return spans

@@ -136,6 +136,10 @@ class PrivacyConfig(BaseModel):
     keep_query_param_names: bool = True
     allowed_query_params: tuple[str, ...] = ()
     keep_loopback_ips: bool = True
+    #: ``tracestate`` members kept (in spans and forwarded); all others are dropped.
+    allowed_tracestate_keys: tuple[str, ...] = ()
+    #: ``baggage`` entries forwarded to the services FilAgent calls; all others stay in.
+    forwarded_baggage_keys: tuple[str, ...] = ()
 
     @field_validator("user_id_hmac_secret")
     @classmethod

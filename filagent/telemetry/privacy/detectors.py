@@ -23,6 +23,7 @@ from typing import Final
 
 from filagent.telemetry.privacy.checksums import (
     card_brand_plausible,
+    iban_country_length_ok,
     iban_valid,
     luhn_valid,
     shannon_entropy,
@@ -111,9 +112,15 @@ _EMAIL = re.compile(
     r"[A-Za-z]{2,63}(?![\w-])"
 )
 
+# Groups of 4 (4-4-4-4 and longer), Amex 4-6-5, 4-8-4; spaces, dots or dashes between.
 _CARD = re.compile(
-    _B_LEFT + r"(?:\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5}|\d{13,19})" + _B_RIGHT
+    _B_LEFT + r"(?:\d{4}([ .-])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ .-])\d{6}\2\d{4,5}"
+    r"|\d{4}([ .-])\d{8}\3\d{4}|\d{13,19})" + _B_RIGHT
 )
+# A card number inside a word ("invoice-4111111111111111.pdf", "ref_4111111111111111").
+_CARD_IN_WORD = re.compile(r"(?<!\d)(?<!\d\.)\d{13,19}(?!\d)(?!\.\d)")
+_WORD_CHAR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_HEX_OR_DASH = frozenset("0123456789abcdefABCDEF-")
 
 
 def _card_ok(match: re.Match[str]) -> bool:
@@ -121,7 +128,22 @@ def _card_ok(match: re.Match[str]) -> bool:
     return card_brand_plausible(digits) and luhn_valid(digits)
 
 
-_SIN_FORMATTED = re.compile(_B_LEFT + r"\d{3}([ -])\d{3}\1\d{3}" + _B_RIGHT)
+def _word_around(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    while start > 0 and text[start - 1] in _WORD_CHAR:
+        start -= 1
+    while end < len(text) and text[end] in _WORD_CHAR:
+        end += 1
+    return text[start:end]
+
+
+def _card_in_word_ok(match: re.Match[str]) -> bool:
+    # Hex ids and UUIDs are words of hex digits and dashes: a digit run in them is no card.
+    word = _word_around(match)
+    return not all(char in _HEX_OR_DASH for char in word) and _card_ok(match)
+
+
+_SIN_FORMATTED = re.compile(_B_LEFT + r"\d{3}([ .-])\d{3}\1\d{3}" + _B_RIGHT)
 # Nine bare digits are also durations and counters; only a nearby label makes them a SIN.
 _SIN_LABELLED = re.compile(
     r"(?i)\b(?:SIN|NAS|social\s+insurance(?:\s+number)?|assurance\s+sociale)\b"
@@ -146,6 +168,20 @@ _IBAN = re.compile(
 
 def _iban_ok(match: re.Match[str]) -> bool:
     return iban_valid(match.group(0))
+
+
+# Lower or mixed case, compact or in groups of four, separated by spaces or dashes.
+_IBAN_ANY_CASE = re.compile(
+    r"(?i)(?<![\w-])[a-z]{2}\d{2}(?:[a-z0-9]{11,30}|(?:[ -][a-z0-9]{4}){2,7}(?:[ -][a-z0-9]{1,3})?)"
+    r"(?![\w-])"
+)
+
+
+def _iban_any_case_ok(match: re.Match[str]) -> bool:
+    compact = re.sub(r"[ -]", "", match.group(0))
+    if len(compact) in (16, 32) and all(char in _HEX_OR_DASH for char in compact):
+        return False  # a span id or a trace id, whatever its first letters
+    return iban_country_length_ok(compact) and iban_valid(compact)
 
 
 # Phones need separators or a leading '+': ten bare digits are also epoch seconds.
@@ -331,6 +367,22 @@ def labelled_sin_detector() -> Detector:
         'SIN: #'
     """
     return Detector("sin", _SIN_LABELLED, _labelled_sin_ok, group="sin")
+
+
+def variant_detectors() -> dict[str, Detector]:
+    """Detectors of spellings the built-in ones leave alone, by the toggle that runs them.
+
+    Each runs right after the built-in detector of the same name: a card number inside a
+    word, and an IBAN in lower case or with dashes (checked against its country's length).
+
+    Example:
+        >>> variant_detectors()["credit_card"].redact("invoice-4111111111111111.pdf", str.upper)
+        'invoice-CREDIT_CARD.pdf'
+    """
+    return {
+        "credit_card": Detector("credit_card", _CARD_IN_WORD, _card_in_word_ok),
+        "iban": Detector("iban", _IBAN_ANY_CASE, _iban_any_case_ok, shrink=True),
+    }
 
 
 def key_value_pattern() -> re.Pattern[str]:

@@ -18,48 +18,22 @@ import hmac
 import json
 import re
 from collections.abc import Mapping
+from itertools import islice
 from typing import Any, Final
 
 from filagent.telemetry.privacy.config import PrivacyConfig
+from filagent.telemetry.privacy.plans import (
+    HEADER_PREFIXES,
+    MAX_ENTRIES,
+    PLAIN_VALUES,
+    TRACE_CONTEXT_VALUE,
+    CleanTexts,
+    KeyKind,
+    KeyPlan,
+    plan_key,
+    same_value,
+)
 from filagent.telemetry.privacy.text import TextRedactor
-
-#: Attribute keys whose value is a URL (or part of one): query values are masked.
-URL_KEYS: Final = frozenset(
-    {"url.full", "url.original", "http.url", "http.target", "url.query", "url.fragment"}
-)
-_QUERY_ONLY_KEYS: Final = frozenset({"url.query", "url.fragment"})
-
-#: Prefixes of HTTP headers captured by the OpenTelemetry instrumentations.
-HEADER_PREFIXES: Final = ("http.request.header.", "http.response.header.")
-
-#: GenAI message content, kept only when ``capture_message_content`` is on.
-CONTENT_ATTRIBUTE_PREFIXES: Final = (
-    "gen_ai.prompt",
-    "gen_ai.completion",
-    "gen_ai.input.messages",
-    "gen_ai.output.messages",
-    "gen_ai.system_instructions",
-    "gen_ai.tool.call.arguments",
-    "gen_ai.tool.call.result",
-)
-CONTENT_EVENT_NAMES: Final = frozenset(
-    {
-        "gen_ai.user.message",
-        "gen_ai.system.message",
-        "gen_ai.assistant.message",
-        "gen_ai.tool.message",
-        "gen_ai.choice",
-        "gen_ai.content.prompt",
-        "gen_ai.content.completion",
-        "gen_ai.client.inference.operation.details",
-    }
-)
-
-#: Keys whose hex values are trace context; correlation needs them verbatim.
-TRACE_CONTEXT_KEYS: Final = frozenset(
-    {"trace_id", "span_id", "parent_span_id", "parent_id", "otelTraceID", "otelSpanID"}
-)
-_TRACE_CONTEXT_VALUE: Final = re.compile(r"(?:0x)?(?:[0-9a-f]{16}|[0-9a-f]{32})")
 
 USER_ID_HASH_PREFIX: Final = "hmac-sha256:"
 _USER_ID_HASH: Final = re.compile(re.escape(USER_ID_HASH_PREFIX) + r"[0-9a-f]{64}")
@@ -94,6 +68,8 @@ class Redactor:
         self._secret, self.secret_source = self.config.resolve_secret(env)
         self._allowed_headers = frozenset(self.config.allowed_http_headers)
         self._text = TextRedactor(self.config, hash_user_id=self.hash_user_id)
+        self._plans: dict[str, KeyPlan] = {}
+        self._clean = CleanTexts()
 
     @property
     def enabled(self) -> bool:
@@ -148,7 +124,22 @@ class Redactor:
             'hmac-sha256:fdbf8b1c'
         """
         if _USER_ID_HASH.fullmatch(user_id):
+            # Telemetry already holding a pseudonym: the value was redacted before.
             return user_id
+        return self.pseudonym(user_id)
+
+    def pseudonym(self, user_id: str) -> str:
+        """Keyed pseudonym of a user id arriving from outside: always a new HMAC.
+
+        Unlike ``hash_user_id``, a value already shaped like a pseudonym is hashed too,
+        so a client cannot choose the pseudonym its requests are recorded under.
+
+        Example:
+            >>> redactor = Redactor(PrivacyConfig(user_id_hmac_secret="0123456789abcdef"))
+            >>> chosen = "hmac-sha256:" + "0" * 64
+            >>> redactor.pseudonym(chosen) != chosen, redactor.hash_user_id(chosen) == chosen
+            (True, True)
+        """
         digest = hmac.new(self._secret, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
         return USER_ID_HASH_PREFIX + digest
 
@@ -162,12 +153,16 @@ class Redactor:
             >>> Redactor().redact_text("GET /search?q=jane@example.com from 4bf92f3577b34da6")
             'GET /search?q=[REDACTED:query] from 4bf92f3577b34da6'
         """
-        if not self.config.enabled or not text:
+        if not self.config.enabled or not text or text in self._clean:
             return text
-        as_json = self._redact_json_text(text)
-        if as_json is not None:
-            return as_json
-        return self._text.redact_urls_and_plain(text)
+        redacted = self._redact_json_text(text)
+        if redacted is None:
+            redacted = self._text.redact_urls_and_plain(text)
+        if redacted == text:
+            # The same text gives the same answer: it is never scanned again.
+            self._clean.add(text)
+            return text
+        return redacted
 
     def redact_url(self, url: str) -> str:
         """``url`` with query (and fragment) values masked, names kept, and text detectors run.
@@ -209,19 +204,44 @@ class Redactor:
         """
         if not self.config.enabled or value is None or isinstance(value, bool):
             return value
-        if self.is_user_id_key(key):
+        return self._redact_planned(self._plan(key), key, value)
+
+    def _plan(self, key: str) -> KeyPlan:
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._decide(key)
+            if len(self._plans) >= MAX_ENTRIES:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
+
+    def _decide(self, key: str) -> KeyPlan:
+        return plan_key(
+            key,
+            is_user_id=self.is_user_id_key,
+            is_sensitive=self.is_sensitive_key,
+            header_allowed=self._header_allowed,
+            capture_content=self.capture_message_content,
+        )
+
+    def _redact_planned(self, plan: KeyPlan, key: str, value: Any) -> Any:
+        kind = plan.kind
+        if kind is KeyKind.USER_ID:
             return self._hash_any(value)
-        if self.is_sensitive_key(key) or (
-            key.lower().startswith(HEADER_PREFIXES) and not self._header_allowed(key)
-        ):
+        if kind is KeyKind.SECRET:
             return self.mask("secret")
         if isinstance(value, str):
-            if key in URL_KEYS:
-                url = self._text.scrub_query(value) if key in _QUERY_ONLY_KEYS else value
-                return self.redact_url(url)
-            if key in TRACE_CONTEXT_KEYS and _TRACE_CONTEXT_VALUE.fullmatch(value):
+            if kind is KeyKind.TEXT:
+                return self.redact_text(value)
+            if kind is KeyKind.QUERY:
+                return self.redact_url(self._text.scrub_query(value))
+            if kind is KeyKind.URL:
+                return self.redact_url(value)
+            if TRACE_CONTEXT_VALUE.fullmatch(value):
                 return value
             return self.redact_text(value)
+        if type(value) in (int, float):
+            return value
         return self._redact_nested(key, value)
 
     def _redact_nested(self, key: str, value: Any) -> Any:
@@ -273,20 +293,45 @@ class Redactor:
             return {}
         if not self.config.enabled:
             return dict(attributes)
-        redacted: dict[str, Any] = {}
-        for key, value in attributes.items():
-            if key.lower().startswith(HEADER_PREFIXES) and not self._header_allowed(key):
+        changed = self.changed_attributes(attributes)
+        return dict(attributes) if changed is None else changed
+
+    def changed_attributes(self, attributes: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """``redact_attributes(attributes)``, or None when redaction changes nothing.
+
+        Lets the span processor keep a span's own attribute mapping when it is clean.
+
+        Example:
+            >>> Redactor().changed_attributes({"tool.name": "calc"}) is None
+            True
+        """
+        if not attributes or not self.config.enabled:
+            return None
+        plans, clean = self._plans, self._clean
+        redacted: dict[str, Any] | None = None  # made at the first change
+        for index, (key, value) in enumerate(attributes.items()):
+            plan = plans.get(key) or self._plan(key)
+            kind = value.__class__
+            if plan.fast and (kind in PLAIN_VALUES or (kind is str and value in clean)):
+                # The common case: a plain key holding a number or a text known clean.
+                if redacted is not None:
+                    redacted[key] = value
                 continue
-            if not self.capture_message_content and key.startswith(CONTENT_ATTRIBUTE_PREFIXES):
-                continue
-            redacted[self._redact_key(key)] = self.redact_value(key, value)
+            if plan.dropped:
+                new_key, new_value = "", value
+            else:
+                new_key = plan.key or self.redact_text(key)
+                plain = value is None or kind is bool
+                new_value = value if plain else self._redact_planned(plan, key, value)
+            changed = plan.dropped or new_key != key or not same_value(new_value, value)
+            if changed and redacted is None:
+                redacted = dict(islice(attributes.items(), index))
+            if redacted is not None and not plan.dropped:
+                redacted[new_key] = new_value
         return redacted
 
     def _redact_key(self, key: str) -> str:
-        # Keys are mostly constants; only scan ones that could hold data.
-        if key.isidentifier() or re.fullmatch(r"[A-Za-z_][\w.-]*", key):
-            return key
-        return self.redact_text(key)
+        return self._plan(key).key or self.redact_text(key)
 
     def redact_mapping(self, obj: Any) -> Any:
         """Recursively redact a log event, a decision record or any JSON-like value.

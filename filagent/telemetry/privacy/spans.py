@@ -17,14 +17,25 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from filagent.telemetry.privacy.redactor import CONTENT_EVENT_NAMES, Redactor
+from filagent.telemetry.privacy.plans import CONTENT_EVENT_NAMES
+from filagent.telemetry.privacy.propagation import private_span_context
+from filagent.telemetry.privacy.redactor import Redactor
 
 if TYPE_CHECKING:
     from opentelemetry.context import Context
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import ReadableSpan, Span, TracerProvider
 
-_SPAN_FIELDS: Final = ("_name", "_attributes", "_events", "_links", "_status", "_resource")
+_SPAN_FIELDS: Final = (
+    "_name",
+    "_attributes",
+    "_events",
+    "_links",
+    "_status",
+    "_resource",
+    "_context",
+    "_parent",
+)
 _REDACTION_FAILED: Final = "filagent.redaction.failed"
 
 
@@ -69,6 +80,7 @@ def check_sdk_span_layout() -> None:
             probe._links = (Link(context, BoundedAttributes(attributes={"l": "m"})),)
             probe._status = Status(StatusCode.ERROR, "d")
             probe._resource = Resource({"r": "s"})
+            probe._context = probe._parent = context
             observed = (
                 probe.name,
                 dict(probe.attributes or {}),
@@ -76,8 +88,9 @@ def check_sdk_span_layout() -> None:
                 dict(probe.links[0].attributes or {}),
                 probe.status.description,
                 dict(probe.resource.attributes),
+                probe.context is context and probe.parent is context,
             )
-            expected = ("renamed", {"k": "v"}, {"a": "b"}, {"l": "m"}, "d", {"r": "s"})
+            expected = ("renamed", {"k": "v"}, {"a": "b"}, {"l": "m"}, "d", {"r": "s"}, True)
             if observed != expected:
                 problems.append(f"wrote {expected!r} but the span reads back {observed!r}")
     except (TypeError, AttributeError, ValueError) as exc:
@@ -127,7 +140,13 @@ class RedactingSpanProcessor:
         self._resources: dict[int, tuple[Resource, Resource]] = {}
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        """Nothing to do at start: ``on_end`` sees every attribute ever set."""
+        """Make the span's ``tracestate`` private, before any child or outgoing call copies it.
+
+        Attributes wait for ``on_end``, which sees every attribute ever set.
+        """
+        context = span.context
+        if context is not None and context.trace_state and self.redactor.enabled:
+            span._context = private_span_context(context, self.redactor)
 
     def _on_ending(self, span: Span) -> None:
         """Called by the SDK just before ``on_end``; nothing to do."""
@@ -151,43 +170,82 @@ class RedactingSpanProcessor:
         """Nothing is buffered here."""
         return True
 
+    def _plain(self, attributes: Any) -> Any:
+        # BoundedAttributes iterates in Python, under a lock; its dict iterates in C.
+        inner = (
+            getattr(attributes, "_dict", None) if isinstance(attributes, self._bounded) else None
+        )
+        return inner if isinstance(inner, dict) else attributes
+
     def _attributes(self, original: Any, redacted: Mapping[str, Any]) -> Any:
         bounded = self._bounded(attributes=redacted, immutable=True)
         bounded.dropped = getattr(original, "dropped", 0)
         return bounded
 
     def _rewrite(self, span: ReadableSpan) -> None:
+        # What redaction leaves unchanged keeps its own object: nothing is rebuilt twice.
         redactor = self.redactor
-        capture_content = redactor.capture_message_content
-        events = [
-            self._event(
-                name=redactor.redact_text(event.name),
-                attributes=self._attributes(
-                    event.attributes, redactor.redact_attributes(event.attributes)
-                ),
-                timestamp=event.timestamp,
-            )
-            for event in span.events
-            if capture_content or event.name not in CONTENT_EVENT_NAMES
-        ]
-        links = [
-            self._link(
-                link.context,
-                self._attributes(link.attributes, redactor.redact_attributes(link.attributes)),
-            )
-            for link in span.links
-        ]
+        attributes = redactor.changed_attributes(self._plain(span._attributes))
+        if attributes is not None:
+            span._attributes = self._attributes(span._attributes, attributes)
+        span._name = redactor.redact_text(span.name)
+        events = self._redact_events(span.events) if span.events else None
+        if events is not None:
+            span._events = self._same_container(span._events, events)
+        links = self._redact_links(span.links) if span.links else None
+        if links is not None:
+            span._links = self._same_container(span._links, links)
         status = span.status
         if status.description:
-            status = self._status(status.status_code, redactor.redact_text(status.description))
-        name = redactor.redact_text(span.name)
-        attributes = self._attributes(span._attributes, redactor.redact_attributes(span.attributes))
-        span._events = self._same_container(span._events, events)
-        span._links = self._same_container(span._links, links)
-        span._status = status
-        span._name = name
-        span._attributes = attributes
+            description = redactor.redact_text(status.description)
+            if description != status.description:
+                span._status = self._status(status.status_code, description)
         span._resource = self._redact_resource(span.resource)
+        if span.parent is not None and span.parent.trace_state:
+            span._parent = private_span_context(span.parent, redactor)
+        if span.context is not None and span.context.trace_state:
+            span._context = private_span_context(span.context, redactor)
+
+    def _redact_events(self, originals: Sequence[Any]) -> list[Any] | None:
+        """The events redacted (GenAI content dropped unless captured), or None if unchanged."""
+        redactor = self.redactor
+        events: list[Any] = []
+        changed = False
+        for event in originals:
+            if not redactor.capture_message_content and event.name in CONTENT_EVENT_NAMES:
+                changed = True
+                continue
+            name = redactor.redact_text(event.name)
+            attributes = redactor.changed_attributes(self._plain(event.attributes))
+            if attributes is None and name == event.name:
+                events.append(event)
+                continue
+            changed = True
+            kept = attributes if attributes is not None else dict(event.attributes or {})
+            events.append(
+                self._event(
+                    name=name,
+                    attributes=self._attributes(event.attributes, kept),
+                    timestamp=event.timestamp,
+                )
+            )
+        return events if changed else None
+
+    def _redact_links(self, originals: Sequence[Any]) -> list[Any] | None:
+        """The links redacted (``tracestate`` made private), or None if unchanged."""
+        redactor = self.redactor
+        links: list[Any] = []
+        changed = False
+        for link in originals:
+            context = private_span_context(link.context, redactor)
+            attributes = redactor.changed_attributes(self._plain(link.attributes))
+            if attributes is None and context is link.context:
+                links.append(link)
+                continue
+            changed = True
+            kept = attributes if attributes is not None else dict(link.attributes or {})
+            links.append(self._link(context, self._attributes(link.attributes, kept)))
+        return links if changed else None
 
     @staticmethod
     def _same_container(original: Any, items: Sequence[Any]) -> Any:

@@ -24,8 +24,16 @@ from filagent.telemetry.privacy.detectors import (
     generic_secret_value,
     key_value_pattern,
     labelled_sin_detector,
+    variant_detectors,
 )
+from filagent.telemetry.privacy.forms import detection_form
 from filagent.telemetry.privacy.keys import KeyMatcher
+from filagent.telemetry.privacy.prefilter import (
+    GATED_KINDS,
+    may_hold_pairs,
+    may_hold_urls,
+    possible_kinds,
+)
 
 _URL_IN_TEXT: Final = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,15}://[^\s\"'<>]+"  # absolute URL
@@ -48,11 +56,20 @@ class TextRedactor:
         toggles = config.detectors.model_dump()
         builtin = default_detectors(keep_loopback_ips=config.keep_loopback_ips)
         self.detectors: list[Detector] = [d for name, d in builtin.items() if toggles[name]]
+        for name, variant in variant_detectors().items():
+            if toggles[name]:
+                self.detectors.insert(self.detectors.index(builtin[name]) + 1, variant)
         if toggles["sin"]:
             self.detectors.insert(self.detectors.index(builtin["sin"]), labelled_sin_detector())
         self.detectors.extend(
             Detector(extra.name, re.compile(extra.pattern)) for extra in config.extra_patterns
         )
+        # Built-in detectors run only when the pre-filter says they could match.
+        extra = len(self.detectors) - len(config.extra_patterns)
+        self._gated = [
+            (detector, index < extra and detector.name in GATED_KINDS)
+            for index, detector in enumerate(self.detectors)
+        ]
         self._generic_keys = toggles["api_key"]
         before, _, after = config.mask.partition("{kind}")
         kind = r"[\w.-]+" if "{kind}" in config.mask else ""
@@ -76,8 +93,9 @@ class TextRedactor:
 
     def redact_urls_and_plain(self, text: str) -> str:
         """URLs found in ``text`` scrubbed, then the plain-text rules over the whole."""
-        redacted = _URL_IN_TEXT.sub(lambda match: self.scrub_url(match.group(0)), text)
-        return self.redact_plain(redacted)
+        if may_hold_urls(text):
+            text = _URL_IN_TEXT.sub(lambda match: self.scrub_url(match.group(0)), text)
+        return self.redact_plain(text)
 
     def scrub_url(self, url: str) -> str:
         """``url`` with query (and fragment) values masked and its path's data redacted."""
@@ -100,10 +118,23 @@ class TextRedactor:
         return path if redacted == decoded else quote(redacted, safe="/:[]@+-._~")
 
     def redact_plain(self, text: str) -> str:
-        """Detectors and ``key=value`` rules, without the JSON and URL passes."""
-        for detector in self.detectors:
-            text = detector.redact(text, self.mask)
-        return self._redact_key_values(text)
+        """Detectors and ``key=value`` rules, without the JSON and URL passes.
+
+        They read the text's :func:`detection_form` (NFKC, percent-decoded): when that
+        form holds a finding, the redacted text is that form, masked.
+        """
+        view = detection_form(text)
+        if view == text:
+            return self._redact_form(text)
+        redacted = self._redact_form(view)
+        return redacted if redacted != view else self._redact_form(text)
+
+    def _redact_form(self, text: str) -> str:
+        possible = possible_kinds(text)
+        for detector, gated in self._gated:
+            if not gated or detector.name in possible:
+                text = detector.redact(text, self.mask)
+        return self._redact_key_values(text) if may_hold_pairs(text) else text
 
     def scrub_query(self, query: str) -> str:
         """Query values masked; names kept unless ``keep_query_param_names`` is off."""
