@@ -15,7 +15,11 @@ import pytest
 
 from pytest_filagent_trace._pytest.assertrepr import assertrepr_compare
 from pytest_filagent_trace._pytest.capturing import asks, close_test, open_test, release_test
-from pytest_filagent_trace._pytest.fixtures import trace_capture, trace_capture_provider
+from pytest_filagent_trace._pytest.fixtures import (
+    trace_capture,
+    trace_capture_provider,
+    trace_receiver,
+)
 from pytest_filagent_trace._pytest.options import (
     add_options,
     expand_bare_trace_tree,
@@ -34,9 +38,17 @@ from pytest_filagent_trace._pytest.snapshot import (
     trace_snapshot,
     trace_snapshot_options,
 )
+from pytest_filagent_trace._pytest.trace_export import TraceExport
+from pytest_filagent_trace._pytest.trace_report import TraceReport
 
 # Importing the fixtures here registers them with pytest.
-__all__ = ["trace_capture", "trace_capture_provider", "trace_snapshot", "trace_snapshot_options"]
+__all__ = [
+    "trace_capture",
+    "trace_capture_provider",
+    "trace_receiver",
+    "trace_snapshot",
+    "trace_snapshot_options",
+]
 
 # trace_snapshot needs syrupy's plugin: loading it from here makes `-p pytest_filagent_trace`
 # enough under PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 (pytest skips it when already loaded).
@@ -59,6 +71,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN] = run
     if run.tree_mode == "all":
         config.pluginmanager.register(PassedTrees(), "filagent-trace-passed-trees")
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if run.report_dir is not None:
+        run.report = TraceReport(run.report_dir, only_failed=run.report_only_failed)
+        config.pluginmanager.register(run.report, "filagent-trace-report")
+    if run.export_path is not None:
+        run.export = TraceExport(run.export_path, worker)
+        config.pluginmanager.register(run.export, "filagent-trace-export")
     config.pluginmanager.register(SnapshotKeeper(config), "filagent-trace-snapshot-keeper")
     # A bad trace_snapshot_* ini value stops the run here, once, not in every test.
     options_from_config(config)
@@ -123,6 +142,12 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     annotate_report(item, report)
+    run = item.config.stash[RUN]
+    capture = item.stash.get(CAPTURE, None)
+    if run.report is not None:
+        run.report.write_page(item, report, capture, call.excinfo.value if call.excinfo else None)
+    if run.export is not None and capture is not None:
+        run.export.export(item, report, capture)
     if report.when == "teardown":
         release_test(item)
     return report

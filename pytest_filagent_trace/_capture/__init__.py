@@ -24,8 +24,10 @@ from pytest_filagent_trace._capture.errors import (
 )
 from pytest_filagent_trace._capture.processor import CaptureProcessor
 from pytest_filagent_trace._capture.providers import GlobalUse, ProviderAttachments, load_provider
+from pytest_filagent_trace._capture.waiting import POLL_SECONDS, refuse_on_event_loop, wait_check
 
 __all__ = [
+    "POLL_SECONDS",
     "CaptureProcessor",
     "GlobalUse",
     "LeakedSpan",
@@ -40,4 +42,6 @@ __all__ = [
     "TraceLookupError",
     "capture_spans",
     "load_provider",
+    "refuse_on_event_loop",
+    "wait_check",
 ]

@@ -13,18 +13,29 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pytest_filagent_trace._capture import (
+    POLL_SECONDS,
+    SpanWaitTimeoutError,
+    refuse_on_event_loop,
+    wait_check,
+)
 from pytest_filagent_trace._otlp.loaded import protobuf_dict
 from pytest_filagent_trace._otlp.read import OtlpError, nodes_from_otlp
 from pytest_filagent_trace._spans import SpanNode, SpanTree, build_trees
+
+if TYPE_CHECKING:
+    from pytest_filagent_trace._types import WaitCondition
 
 __all__ = ["TraceReceiver"]
 
@@ -125,6 +136,48 @@ class TraceReceiver:
     def errors(self) -> list[str]:
         """Why requests were refused (an unreadable body, a wrong path)."""
         return list(self._errors)
+
+    def wait_for(self, condition: WaitCondition, timeout: float = 5.0) -> list[SpanNode]:
+        """Wait until the spans awaited arrive; the same arguments as ``trace_capture``'s.
+
+        ``condition`` is a count, a name pattern or a predicate on a node. Raises
+        ``SpanWaitTimeoutError`` saying what was awaited and what arrived.
+        """
+        __tracebackhide__ = True
+        refuse_on_event_loop()
+        check, what = wait_check(condition)
+        deadline = time.monotonic() + timeout
+        while True:
+            found = check(self.spans)
+            if found or time.monotonic() >= deadline:
+                break
+            time.sleep(POLL_SECONDS)
+        return found or self._timed_out(timeout, what)
+
+    async def wait_for_async(
+        self, condition: WaitCondition, timeout: float = 5.0
+    ) -> list[SpanNode]:
+        """:meth:`wait_for` for async tests: waits without blocking the event loop."""
+        __tracebackhide__ = True
+        check, what = wait_check(condition)
+        deadline = time.monotonic() + timeout
+        while True:
+            found = check(self.spans)
+            if found or time.monotonic() >= deadline:
+                break
+            await asyncio.sleep(POLL_SECONDS)
+        return found or self._timed_out(timeout, what)
+
+    def _timed_out(self, timeout: float, what: str) -> list[SpanNode]:
+        names = ", ".join(node.name for node in self.spans[:10]) or "none"
+        refused = f"; refused bodies: {'; '.join(self._errors[-3:])}" if self._errors else ""
+        raise SpanWaitTimeoutError(
+            f"waited {timeout:g} s for {what} at {self._where()}; {len(self)} span(s) arrived"
+            f" ({names}) from {self._requests} request(s){refused}"
+        )
+
+    def _where(self) -> str:
+        return self.endpoint if self._server is not None else "a stopped receiver"
 
     def clear(self) -> None:
         """Forget the spans received so far."""

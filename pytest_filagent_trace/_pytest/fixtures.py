@@ -1,4 +1,4 @@
-"""The ``trace_capture`` and ``trace_capture_provider`` fixtures.
+"""The ``trace_capture``, ``trace_capture_provider`` and ``trace_receiver`` fixtures.
 
 Example:
     >>> def test_route(trace_capture, client):  # doctest: +SKIP
@@ -8,11 +8,13 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_filagent_trace._capture import ProviderConfigError, TraceCapture
+from pytest_filagent_trace._otlp import TraceReceiver
 from pytest_filagent_trace._pytest.capturing import injected_provider, open_test
 from pytest_filagent_trace._pytest.run import CAPTURE, RUN
 
@@ -63,3 +65,19 @@ def trace_capture(
         run.attachments.attach(trace_capture_provider, "the trace_capture_provider fixture")
         injected_provider(node)
     return node.stash[CAPTURE]
+
+
+@pytest.fixture
+def trace_receiver() -> Iterator[TraceReceiver]:
+    """A real OTLP/HTTP receiver on 127.0.0.1 for the spans of other processes.
+
+    Started for the test that asks for it and stopped after it; ``env()`` gives a
+    subprocess the variables that point its exporter here.
+
+    Example:
+        >>> def test_worker(trace_receiver):  # doctest: +SKIP
+        ...     subprocess.run(["worker", "--once"], env=trace_receiver.env(), check=True)
+        ...     trace_receiver.wait_for("job.run")
+    """
+    with TraceReceiver() as receiver:
+        yield receiver

@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import pytest
@@ -39,6 +40,27 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         dest="trace_strict",
         help="fail a test that leaves spans open when it finishes, instead of warning.",
+    )
+    group.addoption(
+        "--trace-report",
+        default=None,
+        metavar="DIR",
+        dest="trace_report",
+        help="write DIR/index.html and one HTML waterfall page per test that captured spans.",
+    )
+    group.addoption(
+        "--trace-report-only",
+        default="all",
+        choices=("all", "failed"),
+        dest="trace_report_only",
+        help="with --trace-report, write pages for all tests (default) or only failed ones.",
+    )
+    group.addoption(
+        "--trace-export",
+        default=None,
+        metavar="FILE",
+        dest="trace_export",
+        help="write every test's captured spans to FILE as OTLP/JSON, one line per test.",
     )
     parser.addini(
         "trace_tree",
@@ -78,7 +100,12 @@ def run_from_config(config: pytest.Config) -> Run:
         source = "--trace-tree" if option is not None else f"trace_tree in {config.inipath}"
         raise pytest.UsageError(f"{source}: expected one of failed, all, none; got {mode!r}")
     strict_option = config.getoption("trace_strict")
+    report = config.getoption("trace_report")
+    export = config.getoption("trace_export")
     return Run(
+        report_dir=None if report is None else Path(report).absolute(),
+        report_only_failed=config.getoption("trace_report_only") == "failed",
+        export_path=None if export is None else Path(export).absolute(),
         tree_mode=cast("TreeMode", mode),
         strict=bool(strict_option) if strict_option is not None else config.getini("trace_strict"),
         provider_spec=str(config.getini("trace_capture_provider")).strip(),

@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -23,6 +24,8 @@ from pytest_filagent_trace._capture import (
 
 if TYPE_CHECKING:
     from pytest_filagent_trace._logs import LogCapture
+    from pytest_filagent_trace._pytest.trace_export import TraceExport
+    from pytest_filagent_trace._pytest.trace_report import TraceReport
     from pytest_filagent_trace._types import SupportsSpanProcessors, TreeMode
 
 
@@ -41,14 +44,26 @@ class Run:
     provider_error: ProviderConfigError | None = None
     provider_loaded: bool = False
     logs_installed: bool = False
+    report_dir: Path | None = None
+    report_only_failed: bool = False
+    export_path: Path | None = None
+    report: TraceReport | None = None
+    export: TraceExport | None = None
 
     @property
     def capture_all(self) -> bool:
         """True when an option asks for every test's spans.
 
-        That is trees to print, strict leak checks, or a provider the program injects.
+        That is trees to print, strict leak checks, a provider the program injects, a
+        report to write or spans to export.
         """
-        return self.tree_mode != "none" or self.strict or bool(self.provider_spec)
+        return (
+            self.tree_mode != "none"
+            or self.strict
+            or bool(self.provider_spec)
+            or self.report_dir is not None
+            or self.export_path is not None
+        )
 
     def configured_provider(self) -> SupportsSpanProcessors | None:
         """The provider ``trace_capture_provider`` names, loaded on first use, or None.
