@@ -200,6 +200,21 @@ class SpanNode:
         reader.fill(self, field)
         return getattr(self, field)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Copies and pickles hold the fields, never the SDK span they were read from.
+        state = {name: getattr(self, name) for name in _DEFERRED}
+        state.update(
+            (name, getattr(self, name))
+            for name in ("name", "start_time", "end_time", "children", "parent", "orphan")
+        )
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._span = None
+        self._reader = None
+
     def unlinked(self) -> SpanNode:
         """A copy of this node with no parent, no children and no orphan mark."""
         return SpanNode(

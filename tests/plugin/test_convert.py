@@ -80,8 +80,10 @@ def test_an_unknown_attribute_is_an_attribute_error_naming_it() -> None:
 def test_a_node_survives_copy_and_pickle_with_its_fields() -> None:
     node = node_from_span(finished()[0])
 
-    for twin in (copy.copy(node), copy.deepcopy(node)):
+    for twin in (copy.copy(node), copy.deepcopy(node), pickle.loads(pickle.dumps(node))):
         assert (twin.name, twin.status, twin.attributes) == ("charge", "ERROR", {"amount": 12})
+        assert twin.resource["service.name"] == "shop"
+        assert twin._span is None  # the fields travel, not the SDK span they came from
     hand_made = SpanNode(
         "a", "INTERNAL", "UNSET", None, {"k": 1}, [], "1" * 32, "2" * 16, None, 0, 1
     )
