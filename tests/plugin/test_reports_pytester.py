@@ -124,6 +124,10 @@ def test_without_the_options_nothing_is_written(pytester: pytest.Pytester) -> No
 
 
 def test_the_receiver_fixture_collects_spans_sent_over_otlp(pytester: pytest.Pytester) -> None:
+    pytest.importorskip(
+        "opentelemetry.exporter.otlp.proto.http.trace_exporter",
+        reason="needs opentelemetry-exporter-otlp-proto-http",
+    )
     result = run_pytest(
         pytester,
         test_source="""
