@@ -312,8 +312,17 @@ class TraceCapture:
                 self._cache_key = key
             return self._nodes, self._trees
 
-    def _source_note(self) -> str:
+    def describe_sources(self) -> str:
+        """Where this capture takes spans from, for messages about an empty capture.
+
+        Example:
+            >>> trace_capture.describe_sources()  # doctest: +SKIP
+            'Spans are captured from: the global tracer provider (SDK TracerProvider).'
+        """
         return self._sources() if self._sources is not None else ""
+
+    def _source_note(self) -> str:
+        return self.describe_sources()
 
     def _nothing(self) -> str:
         return f"No span ended while the capture was open. {self._source_note()}".strip()

@@ -129,7 +129,10 @@ def assert_span_tree(
         exact_attributes=exact_attributes,
         exact_events=exact_events,
     )
-    mismatch = _check(_expected_children(expected), roots_of(actual), strict, ordered)
+    roots = roots_of(actual)
+    mismatch = _check(
+        _expected_children(expected), roots, strict, ordered, "" if roots else _sources_of(actual)
+    )
     if mismatch is not None:
         raise mismatch
 
@@ -155,7 +158,7 @@ def explain_comparison(pattern: object, actual: object) -> str | None:
 
 
 def _check(
-    spec: Children, roots: list[SpanNode], strict: Strictness, ordered: bool
+    spec: Children, roots: list[SpanNode], strict: Strictness, ordered: bool, sources: str = ""
 ) -> SpanTreeMismatch | None:
     engine = Engine(exact=strict, ordered=ordered)
     with room_for(spec):
@@ -163,7 +166,13 @@ def _check(
             return None
         explainer = Explainer(engine)
         explainer.children(spec, roots, None)
-    return _mismatch(explainer.problems, roots, strict=strict, ordered=ordered)
+    return _mismatch(explainer.problems, roots, strict=strict, ordered=ordered, sources=sources)
+
+
+def _sources_of(actual: Any) -> str:
+    # A capture says where it takes spans from: the first thing to check when it is empty.
+    describe = getattr(actual, "describe_sources", None)
+    return str(describe()) if callable(describe) else ""
 
 
 def _top(node: SpanNode) -> SpanNode:
@@ -184,7 +193,12 @@ def _marks(problems: Sequence[Problem]) -> dict[SpanNode, str]:
 
 
 def _mismatch(
-    problems: Sequence[Problem], roots: list[SpanNode], *, strict: Strictness, ordered: bool
+    problems: Sequence[Problem],
+    roots: list[SpanNode],
+    *,
+    strict: Strictness,
+    ordered: bool,
+    sources: str = "",
 ) -> SpanTreeMismatch:
     total = sum(1 for root in roots for _ in root.walk())
     large = total > _MAX_RENDERED_SPANS
@@ -211,6 +225,8 @@ def _mismatch(
     lines = _problem_lines(problems, strict=strict, ordered=ordered)
     if not roots:
         lines.append("actual spans: none were captured")
+        if sources:
+            lines.append(sources)
     else:
         lines.append("actual spans (the text form assert_span_tree accepts; ✗ marks a problem):")
         lines.append(actual_text)

@@ -116,6 +116,9 @@ def assert_spans(
     else:
         lines = [f"{header}: the selector picked no span (expected {count_text(low, high)})"]
         lines.extend(candidate_lines(compiled.chains, spans))
+        describe = getattr(source, "describe_sources", None)
+        if not spans and callable(describe) and describe():
+            lines.append(str(describe()))
         lines.append("to assert that there is none, pass count=0; to allow none, count=(0, None)")
     raise SelectedSpansMismatch("\n".join(lines), compiled.text, selected, failures)
 

@@ -109,3 +109,22 @@ def test_an_ellipsis_among_events_does_not_stand_for_an_event() -> None:
     assert span_tree_matches(make("cache"), span("cache", events=[...]), exact=True)
     message = failure(make("cache"), span("cache", events=["miss", ...]))
     assert 'event "miss": missing; events: none' in message
+
+
+def test_an_empty_capture_says_where_spans_are_captured_from() -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+
+    from pytest_filagent_trace import SelectedSpansMismatch, assert_spans, capture_spans
+
+    with capture_spans(TracerProvider()) as capture:
+        pass
+
+    message = failure(capture, span("POST /chat"))
+    assert "actual spans: none were captured\nSpans are captured from: the provider given" in (
+        message
+    )
+    with pytest.raises(SelectedSpansMismatch) as caught:
+        assert_spans(capture, "POST")
+    assert "no spans were captured\nSpans are captured from: the provider given" in str(
+        caught.value
+    )
