@@ -44,6 +44,7 @@ from pytest_filagent_trace._spans import (
     node_matches,
     nodes_from_spans,
 )
+from pytest_filagent_trace._textform import format_value
 
 if TYPE_CHECKING:
     from pytest_filagent_trace._logs import LogCapture
@@ -179,8 +180,11 @@ class TraceCapture:
         wanted = {**(attributes or {}), **attribute_kwargs}
         what = f"span {describe_name(name)}" + (f" with {wanted!r}" if wanted else "")
         if found:
-            listed = "\n".join(f"  {node.path()}" for node in found[:_LISTED])
-            raise TraceLookupError(f"expected one {what}, found {len(found)}:\n{listed}")
+            raise TraceLookupError(
+                f"expected one {what}, found {len(found)}:\n{_told_apart(found[:_LISTED])}"
+                + (f"\n  ... and {len(found) - _LISTED} more" if len(found) > _LISTED else "")
+                + "\npass attributes=... to pick one, or use find() for all of them"
+            )
         raise TraceLookupError(f"expected one {what}, found none. {self._candidates()}")
 
     def select(self, selector: str | Selector) -> list[SpanNode]:
@@ -337,6 +341,31 @@ class TraceCapture:
 def _positions(started: dict[int, Any]) -> dict[int, int]:
     """Span id -> its place in creation order."""
     return {span_id: index for index, span_id in enumerate(list(started))}
+
+
+def _value_text(value: Any) -> str:
+    return "absent" if value is None else format_value(value)
+
+
+def _told_apart(nodes: list[SpanNode]) -> str:
+    """Spans listed by path; equal paths get their ordinal and the attributes that differ."""
+    paths = [node.path() for node in nodes]
+    lines = []
+    for index, (node, path) in enumerate(zip(nodes, paths, strict=True)):
+        twins = [
+            other for other, other_path in zip(nodes, paths, strict=True) if other_path == path
+        ]
+        if len(twins) == 1:
+            lines.append(f"  {path}")
+            continue
+        ordinal = sum(1 for earlier in paths[:index] if earlier == path) + 1
+        keys = sorted({key for twin in twins for key in twin.attributes})
+        differing = [
+            key for key in keys if len({repr(twin.attributes.get(key)) for twin in twins}) > 1
+        ]
+        shown = ", ".join(f"{key}={_value_text(node.attributes.get(key))}" for key in differing)
+        lines.append(f"  {path} (#{ordinal} of {len(twins)}{'; ' + shown if shown else ''})")
+    return "\n".join(lines)
 
 
 def _list_nodes(nodes: list[SpanNode]) -> str:

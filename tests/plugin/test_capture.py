@@ -589,3 +589,23 @@ def test_wait_for_async_times_out_with_what_arrived(provider: TracerProvider) ->
 
     with capture_spans(provider) as capture, pytest.raises(SpanWaitTimeoutError, match="2 span"):
         asyncio.run(capture.wait_for_async(2, timeout=0.01))
+
+
+def test_get_tells_spans_with_the_same_path_apart_by_ordinal_and_differing_attributes(
+    provider: TracerProvider,
+) -> None:
+    tracer = provider.get_tracer("agent")
+    with capture_spans(provider) as capture, tracer.start_as_current_span("run"):
+        for tool in ("calculator", "web_search"):
+            with tracer.start_as_current_span("tool", attributes={"tool.name": tool, "n": 1}):
+                pass
+
+    with pytest.raises(TraceLookupError) as caught:
+        capture.get("tool")
+
+    assert str(caught.value) == (
+        "expected one span 'tool', found 2:\n"
+        '  run › tool (#1 of 2; tool.name="calculator")\n'
+        '  run › tool (#2 of 2; tool.name="web_search")\n'
+        "pass attributes=... to pick one, or use find() for all of them"
+    )
