@@ -43,6 +43,7 @@ from pytest_filagent_trace._spans import (
     link_trees,
     node_matches,
     nodes_from_spans,
+    numbered_paths,
 )
 from pytest_filagent_trace._textform import format_value
 
@@ -250,7 +251,7 @@ class TraceCapture:
         __tracebackhide__ = True
         raise SpanWaitTimeoutError(
             f"waited {timeout:g} s for {what}; {len(nodes)} span(s) arrived"
-            + (":\n" + _list_nodes(nodes) if nodes else f". {self._source_note()}")
+            + (":\n" + _list_nodes(nodes) if nodes else f". {self.describe_sources()}")
         )
 
     def clear(self) -> None:
@@ -325,11 +326,8 @@ class TraceCapture:
         """
         return self._sources() if self._sources is not None else ""
 
-    def _source_note(self) -> str:
-        return self.describe_sources()
-
     def _nothing(self) -> str:
-        return f"No span ended while the capture was open. {self._source_note()}".strip()
+        return f"No span ended while the capture was open. {self.describe_sources()}".strip()
 
     def _candidates(self) -> str:
         nodes = self._refresh()[0]
@@ -349,22 +347,22 @@ def _value_text(value: Any) -> str:
 
 def _told_apart(nodes: list[SpanNode]) -> str:
     """Spans listed by path; equal paths get their ordinal and the attributes that differ."""
-    paths = [node.path() for node in nodes]
+    numbered = numbered_paths(nodes)
+    twins: dict[str, list[SpanNode]] = {}
+    for node, (path, _, _) in zip(nodes, numbered, strict=True):
+        twins.setdefault(path, []).append(node)
     lines = []
-    for index, (node, path) in enumerate(zip(nodes, paths, strict=True)):
-        twins = [
-            other for other, other_path in zip(nodes, paths, strict=True) if other_path == path
-        ]
-        if len(twins) == 1:
+    for node, (path, ordinal, total) in zip(nodes, numbered, strict=True):
+        if total == 1:
             lines.append(f"  {path}")
             continue
-        ordinal = sum(1 for earlier in paths[:index] if earlier == path) + 1
-        keys = sorted({key for twin in twins for key in twin.attributes})
+        group = twins[path]
+        keys = sorted({key for twin in group for key in twin.attributes})
         differing = [
-            key for key in keys if len({repr(twin.attributes.get(key)) for twin in twins}) > 1
+            key for key in keys if len({repr(twin.attributes.get(key)) for twin in group}) > 1
         ]
         shown = ", ".join(f"{key}={_value_text(node.attributes.get(key))}" for key in differing)
-        lines.append(f"  {path} (#{ordinal} of {len(twins)}{'; ' + shown if shown else ''})")
+        lines.append(f"  {path} (#{ordinal} of {total}{'; ' + shown if shown else ''})")
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from pytest_filagent_trace._match.explain import HINTS, Explainer, Problem
 from pytest_filagent_trace._match.patterns import SpanPattern, child, short
 from pytest_filagent_trace._match.rules import MESSAGE_VALUE_LENGTH
 from pytest_filagent_trace._match.strictness import LENIENT, Strictness
-from pytest_filagent_trace._spans import SpanNode, SpanTree, roots_of
+from pytest_filagent_trace._spans import SpanNode, SpanTree, roots_of, sources_of
 from pytest_filagent_trace._textform import render_roots
 
 __all__ = [
@@ -131,7 +131,7 @@ def assert_span_tree(
     )
     roots = roots_of(actual)
     mismatch = _check(
-        _expected_children(expected), roots, strict, ordered, "" if roots else _sources_of(actual)
+        _expected_children(expected), roots, strict, ordered, "" if roots else sources_of(actual)
     )
     if mismatch is not None:
         raise mismatch
@@ -167,12 +167,6 @@ def _check(
         explainer = Explainer(engine)
         explainer.children(spec, roots, None)
     return _mismatch(explainer.problems, roots, strict=strict, ordered=ordered, sources=sources)
-
-
-def _sources_of(actual: Any) -> str:
-    # A capture says where it takes spans from: the first thing to check when it is empty.
-    describe = getattr(actual, "describe_sources", None)
-    return str(describe()) if callable(describe) else ""
 
 
 def _top(node: SpanNode) -> SpanNode:

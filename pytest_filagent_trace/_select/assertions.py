@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -21,7 +20,7 @@ from pytest_filagent_trace._match import span
 from pytest_filagent_trace._select.candidates import candidate_lines
 from pytest_filagent_trace._select.conditions import Conditions, SpanFailure, count_text
 from pytest_filagent_trace._select.selectors import Selector
-from pytest_filagent_trace._spans import SpanNode, spans_of
+from pytest_filagent_trace._spans import SpanNode, numbered_paths, sources_of, spans_of
 from pytest_filagent_trace._textform import format_value
 
 __all__ = ["SelectedSpansMismatch", "assert_spans"]
@@ -116,9 +115,9 @@ def assert_spans(
     else:
         lines = [f"{header}: the selector picked no span (expected {count_text(low, high)})"]
         lines.extend(candidate_lines(compiled.chains, spans))
-        describe = getattr(source, "describe_sources", None)
-        if not spans and callable(describe) and describe():
-            lines.append(str(describe()))
+        where = sources_of(source) if not spans else ""
+        if where:
+            lines.append(where)
         lines.append("to assert that there is none, pass count=0; to allow none, count=(0, None)")
     raise SelectedSpansMismatch("\n".join(lines), compiled.text, selected, failures)
 
@@ -186,12 +185,7 @@ def _call(selector: Selector, count: Count, conditions: Conditions) -> str:
 
 def _numbered_paths(nodes: Sequence[SpanNode]) -> list[str]:
     """Paths, with ``(#2 of 3)`` where several picked spans share one."""
-    paths = [node.path() for node in nodes]
-    totals = Counter(paths)
-    seen: Counter[str] = Counter()
-    shown = []
-    for path in paths:
-        seen[path] += 1
-        total = totals[path]
-        shown.append(path if total == 1 else f"{path} (#{seen[path]} of {total})")
-    return shown
+    return [
+        path if total == 1 else f"{path} (#{ordinal} of {total})"
+        for path, ordinal, total in numbered_paths(nodes)
+    ]

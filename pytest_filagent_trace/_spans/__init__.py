@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pytest_filagent_trace._spans.convert import node_from_span, nodes_from_spans
 from pytest_filagent_trace._spans.node import PATH_SEPARATOR, SpanEvent, SpanLink, SpanNode
+from pytest_filagent_trace._spans.paths import NumberedPath, numbered_paths
 from pytest_filagent_trace._spans.source import (
     roots_of,
+    sources_of,
     spans_of,
     topmost,
     trace_groups,
@@ -30,6 +32,7 @@ from pytest_filagent_trace._spans.values import (
 __all__ = [
     "MISSING",
     "PATH_SEPARATOR",
+    "NumberedPath",
     "SpanEvent",
     "SpanLink",
     "SpanNode",
@@ -40,7 +43,9 @@ __all__ = [
     "node_from_span",
     "node_matches",
     "nodes_from_spans",
+    "numbered_paths",
     "roots_of",
+    "sources_of",
     "spans_of",
     "topmost",
     "trace_groups",

@@ -17,7 +17,7 @@ from typing import Any
 from pytest_filagent_trace._spans.node import SpanNode
 from pytest_filagent_trace._spans.tree import SpanTree, build_trees
 
-__all__ = ["roots_of", "spans_of", "topmost", "trace_groups"]
+__all__ = ["roots_of", "sources_of", "spans_of", "topmost", "trace_groups"]
 
 
 def roots_of(source: Any) -> list[SpanNode]:
@@ -145,3 +145,16 @@ def spans_of(source: Any) -> list[SpanNode]:
                 seen.add(id(node))
                 spans.append(node)
     return spans
+
+
+def sources_of(source: Any) -> str:
+    """Where ``source`` takes spans from, when it says (a capture does); else "".
+
+    The first thing a message about an empty capture should tell.
+
+    Example:
+        >>> sources_of([])
+        ''
+    """
+    describe = getattr(source, "describe_sources", None)
+    return str(describe()) if callable(describe) else ""
