@@ -49,6 +49,9 @@ class TraceReceiver:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._received: list[SpanNode] = []
+        self._generation = 0  # one more at each clear()
+        self._trees: list[SpanTree] = []
+        self._trees_key: tuple[int, int] | None = None
         self._requests = 0
         self._errors: list[str] = []
         self._server: ThreadingHTTPServer | None = None
@@ -118,14 +121,21 @@ class TraceReceiver:
 
     @property
     def spans(self) -> list[SpanNode]:
-        """Every span received so far, in arrival order, linked into their trees."""
+        """Every span received so far, trace by trace, depth first."""
         return [node for tree in self.traces() for node in tree.walk()]
 
     def traces(self) -> list[SpanTree]:
-        """One tree per trace id of the spans received so far."""
+        """One tree per trace id of the spans received so far.
+
+        Built again only when spans arrived or were cleared, so a wait that polls does not
+        relink everything on every look.
+        """
         with self._lock:
-            received = list(self._received)
-        return build_trees(received)
+            key = (self._generation, len(self._received))
+            if key != self._trees_key:
+                self._trees = build_trees(self._received)
+                self._trees_key = key
+            return list(self._trees)
 
     @property
     def requests(self) -> int:
@@ -183,6 +193,7 @@ class TraceReceiver:
         """Forget the spans received so far."""
         with self._lock:
             self._received.clear()
+            self._generation += 1
 
     def __len__(self) -> int:
         with self._lock:

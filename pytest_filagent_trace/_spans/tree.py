@@ -151,11 +151,11 @@ def _give_links_their_targets(nodes: list[SpanNode], traces: Mapping[Any, _Trace
     # Nodes read from SDK spans find their link targets when their links are first read;
     # nodes built by hand have their links' targets filled in now.
     spans_by_trace = {key: trace.spans for key, trace in traces.items()}
-    readers = {id(node._reader): node._reader for node in nodes if node._reader is not None}
-    for reader in readers.values():
-        reader.linked = spans_by_trace
     for node in nodes:
-        if node._span is None and node.links:
+        reader = node._reader
+        if reader is not None:
+            reader.linked = spans_by_trace
+        elif node.links:
             node.links = [
                 link
                 if link.target is not None

@@ -110,3 +110,17 @@ def test_a_stopped_receiver_has_no_endpoint_but_keeps_its_spans() -> None:
     with pytest.raises(RuntimeError, match="the trace receiver is not running"):
         receiver.endpoint  # noqa: B018
     assert repr(receiver) == "<TraceReceiver stopped: 0 span(s) from 0 request(s)>"
+
+
+def test_clear_forgets_the_spans_and_new_ones_still_arrive() -> None:
+    body = otlp_json([make("first")]).encode()
+    with TraceReceiver() as receiver:
+        url = receiver.endpoint + "/v1/traces"
+        post(url, body, {"Content-Type": "application/json"})
+        assert [node.name for node in receiver.spans] == ["first"]
+
+        receiver.clear()
+        assert receiver.spans == []
+        post(url, otlp_json([make("second")]).encode(), {"Content-Type": "application/json"})
+
+        assert [node.name for node in receiver.spans] == ["second"]
