@@ -14,9 +14,7 @@ missed.
 
 from __future__ import annotations
 
-import argparse
-
-from workload import REQUESTS, SPANS_PER_REQUEST, TASKS, against_creation
+from workload import REQUESTS, TASKS, compare_with_creation
 
 from pytest_filagent_trace import SpanPattern, TraceCapture, assert_span_tree, span
 
@@ -43,16 +41,9 @@ def first_assert(capture: TraceCapture) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7, help="rounds to take medians over")
-    rounds = parser.parse_args().rounds
-    create_ms, assert_ms, ratio = against_creation(rounds, first_assert)
-    print(f"fresh capture of {REQUESTS * SPANS_PER_REQUEST:,} spans, medians of {rounds} rounds")
-    print(f"  SDK creating the spans          {create_ms:8.1f} ms")
-    print(f"  first assert_span_tree(capture) {assert_ms:8.1f} ms")
-    verdict = "met" if ratio <= TARGET_RATIO else "MISSED"
-    print(f"first assert / creation: {ratio:.3f}x (target <= {TARGET_RATIO}x: {verdict})")
-    return 0 if ratio <= TARGET_RATIO else 1
+    return compare_with_creation(
+        __doc__.splitlines()[0], first_assert, "first assert_span_tree", TARGET_RATIO
+    )
 
 
 if __name__ == "__main__":

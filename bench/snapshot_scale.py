@@ -13,9 +13,7 @@ missed.
 
 from __future__ import annotations
 
-import argparse
-
-from workload import REQUESTS, SPANS_PER_REQUEST, against_creation
+from workload import compare_with_creation
 
 from pytest_filagent_trace import serialize_traces
 
@@ -23,16 +21,9 @@ TARGET_RATIO = 0.5
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7, help="rounds to take medians over")
-    rounds = parser.parse_args().rounds
-    create_ms, snapshot_ms, ratio = against_creation(rounds, serialize_traces)
-    print(f"fresh capture of {REQUESTS * SPANS_PER_REQUEST:,} spans, medians of {rounds} rounds")
-    print(f"  SDK creating the spans     {create_ms:8.1f} ms")
-    print(f"  serialize_traces(capture)  {snapshot_ms:8.1f} ms")
-    verdict = "met" if ratio <= TARGET_RATIO else "MISSED"
-    print(f"snapshot / creation: {ratio:.2f}x (target <= {TARGET_RATIO}x: {verdict})")
-    return 0 if ratio <= TARGET_RATIO else 1
+    return compare_with_creation(
+        __doc__.splitlines()[0], serialize_traces, "serialize_traces", TARGET_RATIO
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ benchmark divides by.
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import time
@@ -136,3 +137,20 @@ def against_creation(
     create_ms = statistics.median(created) * 1000
     job_ms = statistics.median(took) * 1000
     return create_ms, job_ms, job_ms / create_ms
+
+
+def compare_with_creation(
+    description: str, job: Callable[[TraceCapture], object], label: str, target: float
+) -> int:
+    """The command line of a user-wait benchmark: time ``job`` on fresh captures against
+    their creation, print both medians and the ratio, return 1 when ``target`` is missed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rounds", type=int, default=7, help="rounds to take medians over")
+    rounds = parser.parse_args().rounds
+    create_ms, job_ms, ratio = against_creation(rounds, job)
+    print(f"fresh capture of {REQUESTS * SPANS_PER_REQUEST:,} spans, medians of {rounds} rounds")
+    print(f"  SDK creating the spans  {create_ms:8.1f} ms")
+    print(f"  {label:<22}  {job_ms:8.1f} ms")
+    verdict = "met" if ratio <= target else "MISSED"
+    print(f"{label} / creation: {ratio:.3f}x (target <= {target}x: {verdict})")
+    return 0 if ratio <= target else 1
