@@ -19,7 +19,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pytest_filagent_trace._select.filters import Compound
@@ -105,46 +105,38 @@ class Chain:
         return found
 
     def _some_ancestor(self, node: SpanNode, step: int, walk: Walk) -> bool:
-        # Up the parents until one passes or one already answered: every span on the way
-        # gets the same answer, so a deep tree is climbed once per step, not once per span.
-        pending: list[SpanNode] = []
-        current = node
-        answer = False
-        while True:
-            known = walk.under.get((id(current), step))
-            if known is not None:
-                answer = known
-                break
-            pending.append(current)
-            parent = current.parent
-            if parent is None:
-                break
-            if self._matches(parent, step, walk):
-                answer = True
-                break
-            current = parent
-        for visited in pending:
-            walk.under[(id(visited), step)] = answer
-        return answer
+        return self._some_along(node, step, walk, walk.under, lambda span: span.parent)
 
     def _some_sibling_before(self, node: SpanNode, step: int, walk: Walk) -> bool:
-        # The same along the earlier siblings: a long list of siblings is read once.
+        return self._some_along(node, step, walk, walk.before, walk.previous)
+
+    def _some_along(
+        self,
+        node: SpanNode,
+        step: int,
+        walk: Walk,
+        answered: dict[tuple[int, int], bool],
+        next_of: Callable[[SpanNode], SpanNode | None],
+    ) -> bool:
+        # Along the parents (or the earlier siblings) until one passes or one already
+        # answered: every span on the way gets the same answer, so a deep tree or a long
+        # list of siblings is read once per step, not once per span.
         pending: list[SpanNode] = []
         current = node
         answer = False
         while True:
-            known = walk.before.get((id(current), step))
+            known = answered.get((id(current), step))
             if known is not None:
                 answer = known
                 break
             pending.append(current)
-            previous = walk.previous(current)
-            if previous is None:
+            following = next_of(current)
+            if following is None:
                 break
-            if self._matches(previous, step, walk):
+            if self._matches(following, step, walk):
                 answer = True
                 break
-            current = previous
+            current = following
         for visited in pending:
-            walk.before[(id(visited), step)] = answer
+            answered[(id(visited), step)] = answer
         return answer
