@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from pytest_filagent_trace._capture import LeakedSpan, LeakedTrace, SpanLeakWarning
 from pytest_filagent_trace._pytest.run import CAPTURE, RUN, TREES_SHOWN
 
 if TYPE_CHECKING:
-    from pytest_filagent_trace._capture import TraceCapture
+    from pytest_filagent_trace._capture import LeakedSpan, LeakedTrace, TraceCapture
 
 SECTION = "Captured trace trees"
 _MAX_VALUE_LENGTH = 120  # longer strings print as "prefix"..., which still matches
@@ -35,6 +34,8 @@ def report_leaks(item: pytest.Item, leaks: list[LeakedSpan], *, strict: bool) ->
             "trace_capture.wait_for(...).",
             pytrace=False,
         )
+    from pytest_filagent_trace import SpanLeakWarning
+
     path, lineno, _ = item.location
     for leak in leaks:
         warnings.warn_explicit(

@@ -101,6 +101,50 @@ def test_tests_that_ask_for_nothing_see_opentelemetry_untouched(pytester: pytest
 
 
 @pytest.mark.slow
+def test_a_run_in_which_no_test_asks_loads_only_the_plugins_entry_point(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_plain="""
+        import sys
+
+        START_UP = {
+            "pytest_filagent_trace",
+            "pytest_filagent_trace._ini",
+            "pytest_filagent_trace.plugin",
+            "pytest_filagent_trace._pytest",
+            "pytest_filagent_trace._pytest.assertrepr",
+            "pytest_filagent_trace._pytest.fixtures",
+            "pytest_filagent_trace._pytest.options",
+            "pytest_filagent_trace._pytest.reporting",
+            "pytest_filagent_trace._pytest.run",
+            "pytest_filagent_trace._pytest.snapshot",
+        }
+
+        def loaded():
+            return {name for name in sys.modules if name.startswith("pytest_filagent_trace")}
+
+        def test_1_plain():
+            assert loaded() == START_UP
+            assert "opentelemetry.sdk.trace" not in sys.modules
+
+        def test_2_a_failing_comparison_elsewhere_loads_nothing(pytestconfig):
+            hook = pytestconfig.pluginmanager.hook
+            assert hook.pytest_assertrepr_compare(
+                config=pytestconfig, op="==", left=[1], right=[2]
+            )
+            assert loaded() == START_UP
+
+        def test_3_the_first_capture_loads_the_rest(trace_capture):
+            assert "pytest_filagent_trace._capture" in sys.modules
+            assert "pytest_filagent_trace._match" in sys.modules
+        """
+    )
+
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=3)
+
+
+@pytest.mark.slow
 def test_a_capture_leaves_the_global_slot_to_the_program(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         app="""
