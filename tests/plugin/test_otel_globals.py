@@ -97,7 +97,6 @@ def test_a_tracer_got_during_the_loan_follows_the_global_afterwards() -> None:
     assert finished(exporter) == ["program's"]
 
 
-
 def test_a_following_tracer_works_as_a_decorator_and_sets_the_current_span() -> None:
     install = install_fallback(lambda provider: None)
     tracer = trace.get_tracer("module.level")
@@ -117,6 +116,7 @@ def test_a_following_tracer_works_as_a_decorator_and_sets_the_current_span() -> 
 
     assert seen == ["decorated"]
     assert outer.attributes == {"k": 1}  # type: ignore[attr-defined]
+
 
 def test_nothing_is_lent_when_the_program_set_a_provider() -> None:
     provider, _ = program()
