@@ -32,6 +32,9 @@ from pytest_filagent_trace._pytest.reporting import (
     PassedTrees,
     SnapshotKeeper,
     annotate_report,
+    hand_leaks_to_controller,
+    late_leaks,
+    leaks_from_worker,
     report_leaked_traces,
     report_leaks,
 )
@@ -160,7 +163,21 @@ def pytest_runtest_makereport(
     return report
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    run = session.config.stash.get(RUN, None)
+    if run is not None:
+        hand_leaks_to_controller(session.config, run.leaked_traces)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist: a worker finished; keep what its leaked traces did, for the summary."""
+    run = node.config.stash.get(RUN, None)
+    if run is not None:
+        run.worker_leaks.extend(leaks_from_worker(getattr(node, "workeroutput", {})))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     run = terminalreporter.config.stash.get(RUN, None)
     if run is not None:
-        report_leaked_traces(terminalreporter, run.leaked_traces)
+        report_leaked_traces(terminalreporter, [*late_leaks(run.leaked_traces), *run.worker_leaks])

@@ -49,6 +49,8 @@ class Run:
     report: TraceReport | None = None
     export: TraceExport | None = None
     _attachments: ProviderAttachments | None = field(default=None, repr=False)
+    # Under xdist, in the controller: what the workers' leaked traces did after their tests.
+    worker_leaks: list[str] = field(default_factory=list)
 
     @property
     def attachments(self) -> ProviderAttachments:

@@ -280,10 +280,7 @@ def trace_capture_provider():
 """
 
 
-def test_spans_of_a_leaked_trace_never_reach_a_later_test(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest(INJECTED_CONFTEST)
-    pytester.makepyfile(
-        test_worker="""
+LEAKED_WORKER_TESTS = """
         import threading
         from conftest import PROVIDER
 
@@ -313,8 +310,17 @@ def test_spans_of_a_leaked_trace_never_reach_a_later_test(pytester: pytest.Pytes
             with tracer.start_as_current_span("own"):
                 pass
             assert [node.name for node in trace_capture.spans] == ["own"]
-        """
-    )
+"""
+LEAKED_WORKER_SUMMARY = [
+    "*= spans of leaked traces =*",
+    "trace *, left open by test_worker.py::test_1_leaves_a_worker_running: "
+    "1 span(s) ended after the test: 'late child'",
+]
+
+
+def test_spans_of_a_leaked_trace_never_reach_a_later_test(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(INJECTED_CONFTEST)
+    pytester.makepyfile(test_worker=LEAKED_WORKER_TESTS)
 
     result = pytester.runpytest("-p", "no:randomly")
 
@@ -323,11 +329,23 @@ def test_spans_of_a_leaked_trace_never_reach_a_later_test(pytester: pytest.Pytes
         [
             "*SpanLeakWarning: span 'job' (trace *) started by "
             "test_worker.py::test_1_leaves_a_worker_running was still open*",
-            "*= spans of leaked traces =*",
-            "trace *, left open by test_worker.py::test_1_leaves_a_worker_running: "
-            "1 span(s) ended after the test: 'late child'",
+            *LEAKED_WORKER_SUMMARY,
         ]
     )
+
+
+@pytest.mark.slow
+def test_under_xdist_the_controller_reports_what_the_workers_leaked_traces_did(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(INJECTED_CONFTEST)
+    pytester.makepyfile(test_worker=LEAKED_WORKER_TESTS)
+
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "2", "--dist", "loadfile")
+
+    result.assert_outcomes(passed=2, warnings=1)
+    result.stdout.fnmatch_lines(LEAKED_WORKER_SUMMARY)
+    assert result.stdout.str().count("spans of leaked traces") == 1
 
 
 def test_wait_for_async_waits_for_a_task_of_the_tests_own_loop(pytester: pytest.Pytester) -> None:
