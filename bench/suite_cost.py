@@ -10,7 +10,7 @@ interleaved over the repeats so that machine noise hits both sides alike (median
 3. 2,000 trivial tests, plugin installed against ``-p no:pytest_filagent_trace``
    (target <= 1.05x CPU).
 
-    .venv/bin/python bench/suite_cost.py [--repeats 3] [--trivial-repeats 9] [--tests 200]
+    .venv/bin/python bench/suite_cost.py [--repeats 5] [--trivial-repeats 9] [--tests 200]
         [--spans 1000]
 
 The trivial pair gets more repeats: each of its runs takes about two seconds, so a 5%
@@ -157,7 +157,7 @@ def run(project: Path, *args: str) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--trivial-repeats", type=int, default=9)
     parser.add_argument("--tests", type=int, default=200)
     parser.add_argument("--spans", type=int, default=1000)
