@@ -272,3 +272,36 @@ def test_stopping_serve_stops_its_search_service_and_flushes_spans(
     receiver.wait_for(lambda node: node.trace_id == trace_id, timeout=10)
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{served.search_port}/health", timeout=2)
+
+
+def test_filagent_serve_reports_to_the_trace_receiver_fixture(
+    trace_receiver: TraceReceiver, tmp_path: Path
+) -> None:
+    with serving(
+        trace_receiver,
+        tmp_path,
+        OTEL_SERVICE_NAME="filagent-fixture",
+        OTEL_BSP_SCHEDULE_DELAY="50",
+        FILAGENT_RECORDS_PATH="none",
+    ) as served:
+        response = httpx.post(
+            f"{served.url}/chat",
+            json={"messages": [{"role": "user", "content": "What is 6*7?"}]},
+            timeout=30,
+        )
+        trace_id = response.headers["X-Trace-ID"]
+        tree = received_trace(trace_receiver, trace_id, "POST /chat", "agent.run_simple")
+
+    assert_span_tree(
+        tree,
+        span(
+            "POST /chat",
+            kind="SERVER",
+            attributes={"http.response.status_code": 200},
+            children=[
+                span("agent.route", attributes={"route.mode": "simple"}),
+                span("agent.run_simple", ...),
+            ],
+        ),
+    )
+    assert tree.roots[0].resource["service.name"] == "filagent-fixture"
