@@ -52,9 +52,12 @@ from pytest_filagent_trace._match import (
 from pytest_filagent_trace._otlp import (
     LoadedTraces,
     OtlpError,
+    PhoenixError,
+    PhoenixProject,
     TraceReceiver,
     load_traces,
     otlp_json,
+    phoenix,
 )
 from pytest_filagent_trace._privacy import (
     DEFAULT_DETECTORS,
@@ -108,6 +111,8 @@ __all__ = [
     "Matcher",
     "OtlpError",
     "PIIFound",
+    "PhoenixError",
+    "PhoenixProject",
     "Problem",
     "ProviderConfigError",
     "RegexDetector",
@@ -150,6 +155,7 @@ __all__ = [
     "normalize_traces",
     "otlp_json",
     "parse_tree",
+    "phoenix",
     "render_tree",
     "select",
     "serialize_traces",
