@@ -19,7 +19,7 @@ test-slow: $(VENV)/.dev-installed  ## the tests that start processes: xdist, ran
 	$(BIN)/python -m pytest -q -n 2 -m "slow and not e2e" || [ $$? -eq 5 ]
 
 e2e: $(VENV)/.dev-installed $(PHOENIX_VENV)/.installed  ## Arize Phoenix in its own venv, FilAgent exporting to it, traces read back
-	FILAGENT_PHOENIX=$(PHOENIX_VENV)/bin/phoenix $(BIN)/python -m pytest -q -s -p no:xdist -m e2e tests/e2e
+	FILAGENT_PHOENIX=$(CURDIR)/$(PHOENIX_VENV)/bin/phoenix $(BIN)/python -m pytest -q -s -p no:xdist -m e2e tests/e2e
 
 # Reinstalled only when the pin is newer than the stamp.
 $(PHOENIX_VENV)/.installed: $(PHOENIX_PIN)

@@ -27,7 +27,9 @@ from filagent.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The ``phoenix`` command; ``make e2e`` installs it in ``.venv-phoenix``.
-PHOENIX = Path(os.environ.get("FILAGENT_PHOENIX", ROOT / ".venv-phoenix" / "bin" / "phoenix"))
+PHOENIX = Path(
+    os.environ.get("FILAGENT_PHOENIX", ROOT / ".venv-phoenix" / "bin" / "phoenix")
+).absolute()
 _START_SECONDS = 120
 
 QUIET = {
