@@ -93,8 +93,8 @@ def load_traces(source: Any) -> LoadedTraces:
             return LoadedTraces(_json_lines(data.decode("utf-8"), path.name), str(path))
         return LoadedTraces(nodes_from_otlp(protobuf_dict(data), path.name), str(path))
     raise OtlpError(
-        "load_traces() takes a path, OTLP/JSON text, protobuf bytes, a decoded object or"
-        f" phoenix(url, project=...), found {type(source).__name__}"
+        "load_traces() takes a path, OTLP/JSON text, protobuf bytes or a decoded object"
+        f" (or phoenix(url, project=...)), found {type(source).__name__}"
     )
 
 
