@@ -9,20 +9,17 @@ and the decision record must carry that trace id.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from filagent.serving import free_port
 from pytest_filagent_trace import ABSENT, SpanTree, TraceReceiver, assert_span_tree, span
+from tests.helpers.serve import Served, serving
 
 pytestmark = pytest.mark.slow
 
@@ -49,88 +46,17 @@ def receiver() -> Iterator[TraceReceiver]:
         yield running
 
 
-@dataclass
-class Served:
-    """A running ``filagent serve`` and where to reach it."""
-
-    process: subprocess.Popen[bytes]
-    url: str
-    search_port: int
-    workdir: Path
-    log: Path
-
-
-@contextmanager
-def serving(receiver: TraceReceiver, workdir: Path, **env: str) -> Iterator[Served]:
-    """Run ``filagent serve`` (and its search service) exporting to ``receiver``."""
-    port, search_port = free_port(), free_port()
-    environment = {
-        **os.environ,
-        "OTEL_TRACES_EXPORTER": "otlp",
-        "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
-        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-        "FILAGENT_USER_ID_SECRET": "e2e-secret-0123456789",
-        "PYTHONUNBUFFERED": "1",
-        **env,
-    }
-    environment.pop("FILAGENT_TELEMETRY_CONFIG", None)
-    environment.pop("OTEL_SDK_DISABLED", None)
-    log = workdir / "stdout.log"
-    with log.open("w") as stdout:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "filagent",
-                "serve",
-                "--port",
-                str(port),
-                "--search-port",
-                str(search_port),
-            ],
-            stdout=stdout,
-            stderr=subprocess.STDOUT,
-            env=environment,
-            cwd=workdir,
-        )
-        served = Served(process, f"http://127.0.0.1:{port}", search_port, workdir, log)
-        try:
-            _wait_until_healthy(served.url, process, log)
-            yield served
-        finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
-
-
 @pytest.fixture(scope="module")
 def service(receiver: TraceReceiver, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     workdir = tmp_path_factory.mktemp("serve")
     with serving(
-        receiver,
+        receiver.endpoint,
         workdir,
         OTEL_SERVICE_NAME="filagent-e2e",
         OTEL_BSP_SCHEDULE_DELAY="100",
         FILAGENT_RECORDS_PATH=str(workdir / "records.jsonl"),
     ) as served:
         yield served
-
-
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"filagent serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"filagent serve did not answer /health within 40s:\n{log.read_text()}")
 
 
 def test_an_htn_request_with_a_web_search_is_one_contract_trace_across_both_processes(
@@ -255,7 +181,7 @@ def test_stopping_serve_stops_its_search_service_and_flushes_spans(
     receiver: TraceReceiver, tmp_path: Path
 ) -> None:
     with serving(
-        receiver,
+        receiver.endpoint,
         tmp_path,
         OTEL_SERVICE_NAME="filagent-stop",
         OTEL_BSP_SCHEDULE_DELAY="60000",  # only the shutdown flush exports
