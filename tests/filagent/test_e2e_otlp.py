@@ -204,7 +204,7 @@ def test_filagent_serve_reports_to_the_trace_receiver_fixture(
     trace_receiver: TraceReceiver, tmp_path: Path
 ) -> None:
     with serving(
-        trace_receiver,
+        trace_receiver.endpoint,
         tmp_path,
         OTEL_SERVICE_NAME="filagent-fixture",
         OTEL_BSP_SCHEDULE_DELAY="50",
