@@ -33,6 +33,7 @@ from pytest_filagent_trace._pytest.reporting import (
     report_leaks,
 )
 from pytest_filagent_trace._pytest.run import CAPTURE, RUN
+from pytest_filagent_trace._pytest.run_export import RunExport
 from pytest_filagent_trace._pytest.snapshot import (
     options_from_config,
     trace_snapshot,
@@ -78,6 +79,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if run.export_path is not None:
         run.export = TraceExport(run.export_path, worker)
         config.pluginmanager.register(run.export, "filagent-trace-export")
+    if run.run_export_target is not None:
+        run.run_export = RunExport(run.run_export_target, config)
+        config.pluginmanager.register(run.run_export, "filagent-trace-run-export")
     config.pluginmanager.register(SnapshotKeeper(config), "filagent-trace-snapshot-keeper")
     # A bad trace_snapshot_* ini value stops the run here, once, not in every test.
     options_from_config(config)
@@ -148,6 +152,8 @@ def pytest_runtest_makereport(
         run.report.write_page(item, report, capture, call.excinfo.value if call.excinfo else None)
     if run.export is not None and capture is not None:
         run.export.export(item, report, capture)
+    if run.run_export is not None:
+        run.run_export.record(item, report, call, capture)
     if report.when == "teardown":
         release_test(item)
     return report
