@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -325,3 +327,17 @@ def test_under_xdist_the_workers_tests_join_the_controllers_one_trace(
     assert workers
     summary = re.escape(f"span(s) of trace {trace.trace_id} sent to {trace_receiver.endpoint}")
     assert re.search(rf"trace run export: {len(trace_receiver)} {summary}", result.stdout.str())
+
+
+@pytest.mark.slow
+def test_the_reports_page_example_prints_the_tree_it_shows(pytester: pytest.Pytester) -> None:
+    page = (Path(__file__).parents[2] / "docs" / "REPORTS.md").read_text(encoding="utf-8")
+    section = page.split("## The test run as one trace", 1)[1].split("\n## ", 1)[0]
+    script, tests = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    [shown] = re.findall(r"```text\n(.*?)```", section, re.DOTALL)
+    pytester.makepyfile(see_the_run=script, test_checkout=tests)
+
+    result = pytester.run(sys.executable, "see_the_run.py", "-p", "no:randomly", "test_checkout.py")
+
+    lines = shown.splitlines()
+    assert result.stdout.lines[-len(lines) :] == lines, result.stdout.str()
