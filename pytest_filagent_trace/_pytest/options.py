@@ -13,16 +13,11 @@ from typing import TYPE_CHECKING, cast
 
 import pytest
 
-from pytest_filagent_trace._otlp.http_target import (
-    OtlpHttpTarget,
-    TargetError,
-    target_from_env,
-    target_from_url,
-)
 from pytest_filagent_trace._pytest.run import Run
 from pytest_filagent_trace._pytest.snapshot import add_snapshot_options
 
 if TYPE_CHECKING:
+    from pytest_filagent_trace._otlp.http_target import OtlpHttpTarget
     from pytest_filagent_trace._types import TreeMode
 
 TREE_MODES = ("failed", "all", "none")
@@ -133,6 +128,13 @@ def run_from_config(config: pytest.Config) -> Run:
 def _run_export_target(value: str | None) -> OtlpHttpTarget | None:
     if value is None:
         return None
+    # Loaded only when asked for: start-up loads nothing of the OTLP package.
+    from pytest_filagent_trace._otlp.http_target import (
+        TargetError,
+        target_from_env,
+        target_from_url,
+    )
+
     try:
         if value.strip() == "env":
             return target_from_env(os.environ)

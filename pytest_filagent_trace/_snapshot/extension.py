@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from pytest_filagent_trace._ini import DEFAULT_SNAPSHOT_DIR, SNAPSHOT_DIR_INI
 from pytest_filagent_trace._snapshot.options import AttributeReplacement, Order, SnapshotOptions
 from pytest_filagent_trace._snapshot.serialize import serialize_traces
 
@@ -32,12 +33,6 @@ __all__ = [
     "TraceSnapshotAssertion",
     "TraceSnapshotExtension",
 ]
-
-DEFAULT_SNAPSHOT_DIR = "snapshots"
-"""Directory, relative to pytest's rootdir, that holds trace snapshots by default."""
-
-SNAPSHOT_DIR_INI = "trace_snapshot_dir"
-"""The ini option naming the snapshot directory (registered by the pytest layer)."""
 
 
 class _Config(Protocol):
