@@ -228,6 +228,18 @@ def test_env_mode_reads_the_standard_variables(
     result.stdout.fnmatch_lines([f"trace run export: 3 span(s) of trace * sent to {url}"])
 
 
+def test_without_the_option_nothing_is_registered_or_reported(pytester: pytest.Pytester) -> None:
+    source = """
+        def test_no_run_export(pytestconfig):
+            assert pytestconfig.pluginmanager.get_plugin("filagent-trace-run-export") is None
+    """
+
+    result = run_pytest(pytester, test_source=source)
+
+    result.assert_outcomes(passed=1)
+    assert not [line for line in result.outlines if "trace run export" in line]
+
+
 def test_an_unreachable_endpoint_is_one_line_and_the_run_still_passes(
     pytester: pytest.Pytester,
 ) -> None:
