@@ -108,10 +108,10 @@ class RunExport:
             self._add(result, capture)
 
     def _add(self, result: CaseResult, capture: TraceCapture | None) -> None:
-        captured = capture.spans if capture is not None else []
         if self.errors:  # the endpoint failed once: the rest of the run is only counted
-            self.unsent += 1 + len(captured)
+            self.unsent += 1 + (len(capture) if capture is not None else 0)
             return
+        captured = capture.spans if capture is not None else []
         span_id = new_span_id()
         children = reparented(captured, self.ids.trace_id, span_id)
         self.pending.append(case_span(self.ids, result, self.resource, children, span_id))
