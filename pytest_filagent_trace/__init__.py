@@ -11,13 +11,15 @@ Example:
 
 The names below load on first use: importing the plugin (pytest does, in every run of
 every project that installs it) costs a test that never uses it nothing but this module.
-The first public name read loads the whole public surface at once, so that a class names
-itself ``pytest_filagent_trace.<Name>`` in tracebacks and reprs wherever it is raised.
+The first read of a name loads the private package it lives in, and publishes here the
+names of that package and of those it loaded: their classes then name themselves
+``pytest_filagent_trace.<Name>`` in tracebacks and reprs.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -170,41 +172,104 @@ __all__ = [
     "structlog_processor",
 ]
 
-# The private packages the public names come from, in the order they load.
-_SOURCES = (
-    "_spans",
-    "_textform",
-    "_capture",
-    "_match",
-    "_select",
-    "_privacy",
-    "_logs",
-    "_otlp",
-    "_snapshot",
-)
+# The private package each public name lives in; the first read of a name loads that one.
+_HOMES: dict[str, str] = {
+    "ABSENT": "_match",
+    "ANY": "_match",
+    "DEFAULT_DETECTORS": "_privacy",
+    "CanaryDetector": "_privacy",
+    "CaptureProcessor": "_capture",
+    "CapturedLog": "_logs",
+    "Detector": "_privacy",
+    "Finding": "_privacy",
+    "LeakedSpan": "_capture",
+    "LoadedTraces": "_otlp",
+    "LogCapture": "_logs",
+    "LogsNotCapturedError": "_capture",
+    "LogsNotCorrelated": "_logs",
+    "Matcher": "_match",
+    "OtlpError": "_otlp",
+    "PIIFound": "_privacy",
+    "Problem": "_match",
+    "ProviderConfigError": "_capture",
+    "RegexDetector": "_privacy",
+    "SelectedSpansMismatch": "_select",
+    "Selector": "_select",
+    "SelectorError": "_select",
+    "SnapshotOptions": "_snapshot",
+    "SpanEvent": "_spans",
+    "SpanLeakWarning": "_capture",
+    "SpanLink": "_spans",
+    "SpanNode": "_spans",
+    "SpanPattern": "_match",
+    "SpanTree": "_spans",
+    "SpanTreeMismatch": "_match",
+    "SpanWaitTimeoutError": "_capture",
+    "TraceCapture": "_capture",
+    "TraceCaptureError": "_capture",
+    "TraceLookupError": "_capture",
+    "TraceReceiver": "_otlp",
+    "TraceSnapshotAssertion": "_snapshot",
+    "TraceSnapshotExtension": "_snapshot",
+    "TreeSyntaxError": "_textform",
+    "assert_logs_correlated": "_logs",
+    "assert_no_pii": "_privacy",
+    "assert_span_tree": "_match",
+    "assert_spans": "_select",
+    "build_trees": "_spans",
+    "capture_logs": "_logs",
+    "capture_spans": "_capture",
+    "check_logs_correlated": "_logs",
+    "descendant": "_match",
+    "event": "_match",
+    "find_pii": "_privacy",
+    "glob": "_match",
+    "install_log_hooks": "_logs",
+    "link": "_match",
+    "load_traces": "_otlp",
+    "mask_pii": "_privacy",
+    "node_from_span": "_spans",
+    "normalize_traces": "_snapshot",
+    "otlp_json": "_otlp",
+    "parse_tree": "_match",
+    "render_tree": "_textform",
+    "select": "_select",
+    "serialize_traces": "_snapshot",
+    "span": "_match",
+    "span_tree_matches": "_match",
+    "starts_with": "_match",
+    "structlog_processor": "_logs",
+}
+
 # Public names that their private package spells differently.
 _RENAMED = {"install_log_hooks": "install"}
 
 
-def _load_public_surface() -> dict[str, Any]:
-    packages = [importlib.import_module(f"{__name__}.{source}") for source in _SOURCES]
-    surface: dict[str, Any] = {}
-    for name in __all__:
-        private = _RENAMED.get(name, name)
-        owner = next(package for package in packages if hasattr(package, private))
-        value = getattr(owner, private)
+def _load(package_name: str) -> None:
+    """Import one private package and publish here the public names of every one loaded.
+
+    That includes the packages it imports: an error that one package's code raises is
+    often another package's class, and must name itself publicly too.
+    """
+    importlib.import_module(f"{__name__}.{package_name}")
+    published = globals()
+    for name, home in _HOMES.items():
+        package = sys.modules.get(f"{__name__}.{home}")
+        if name in published or package is None:
+            continue
+        value = getattr(package, _RENAMED.get(name, name))
         if isinstance(value, type):
             # Tracebacks and reprs name a class by its module: users should read the name
             # they import (pytest_filagent_trace.SpanTreeMismatch), not its private file.
             value.__module__ = __name__
-        surface[name] = value
-    return surface
+        published[name] = value
 
 
 def __getattr__(name: str) -> Any:
-    if name not in __all__:
+    home = _HOMES.get(name)
+    if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals().update(_load_public_surface())
+    _load(home)
     return globals()[name]
 
 

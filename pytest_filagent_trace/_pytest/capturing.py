@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-# Through the public package: the first capture loads the public surface, so that errors
-# raised from here on name themselves as users import them.
+# Through the public package: the first capture publishes the capture's names, so that
+# errors raised from here on name themselves as users import them.
 from pytest_filagent_trace import LeakedSpan, ProviderConfigError, TraceCapture
 from pytest_filagent_trace._capture import GlobalUse
 from pytest_filagent_trace._pytest.run import CAPTURE, CAPTURE_FIXTURE, LOGS, Run

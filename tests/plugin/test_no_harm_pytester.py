@@ -135,13 +135,22 @@ def test_a_run_in_which_no_test_asks_loads_only_the_plugins_entry_point(
             )
             assert loaded() == START_UP
 
-        def test_3_the_first_capture_loads_the_rest(trace_capture):
+        def test_3_the_first_capture_loads_what_it_needs(trace_capture):
             assert "pytest_filagent_trace._capture" in sys.modules
-            assert "pytest_filagent_trace._match" in sys.modules
+            assert "opentelemetry.sdk.trace" in sys.modules
+            assert "pytest_filagent_trace._match" not in sys.modules
+            assert "pytest_filagent_trace._snapshot" not in sys.modules
+
+        def test_4_a_public_name_loads_its_package():
+            from pytest_filagent_trace import SpanTreeMismatch, assert_span_tree
+
+            assert assert_span_tree.__module__.startswith("pytest_filagent_trace._match")
+            assert SpanTreeMismatch.__module__ == "pytest_filagent_trace"
+            assert "pytest_filagent_trace._snapshot" not in sys.modules
         """
     )
 
-    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=3)
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=4)
 
 
 @pytest.mark.slow

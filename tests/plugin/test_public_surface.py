@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,8 +31,42 @@ def _static_imports() -> set[str]:
     }
 
 
+def _static_homes() -> dict[str, str]:
+    """Public name -> the private package the ``TYPE_CHECKING`` block imports it from."""
+    tree = ast.parse(INIT.read_text())
+    guard = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    return {
+        alias.asname or alias.name: str(node.module).rpartition(".")[2]
+        for node in guard.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
 def test_type_checkers_and_the_runtime_see_the_same_names() -> None:
-    assert _static_imports() == set(pytest_filagent_trace.__all__)
+    homes = pytest_filagent_trace._HOMES
+
+    assert _static_imports() == set(pytest_filagent_trace.__all__) == set(homes)
+    assert _static_homes() == homes
+
+
+def test_reading_a_name_loads_only_the_package_it_lives_in() -> None:
+    code = (
+        "import sys, pytest_filagent_trace as p; p.TraceLookupError; "
+        "print(sorted(m for m in sys.modules if m.count('.') == 1 "
+        "and m.startswith('pytest_filagent_trace.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert "_capture" in loaded
+    assert "_match" not in loaded
+    assert "_privacy" not in loaded
 
 
 @pytest.mark.parametrize("name", pytest_filagent_trace.__all__)
