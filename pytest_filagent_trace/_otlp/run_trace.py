@@ -22,6 +22,7 @@ import random
 import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 from pytest_filagent_trace._spans import SpanEvent, SpanLink, SpanNode
@@ -98,23 +99,38 @@ def case_attributes(nodeid: str, outcome: str) -> dict[str, str]:
     }
 
 
-def exception_event(error: BaseException, timestamp: int) -> SpanEvent:
+def exception_event(error: BaseException, timestamp: int, hide: tuple[str, ...] = ()) -> SpanEvent:
     """The ``exception`` event the SDK's ``record_exception`` would add for ``error``.
 
     The type is fully qualified as the semantic conventions ask (``builtins.`` left out).
+    The stack trace leaves out its leading frames of modules named ``hide`` or below them
+    (a test runner's own calls down to the test).
+
+    Example:
+        >>> exception_event(ValueError("boom"), 1).attributes["exception.type"]
+        'ValueError'
     """
     kind = type(error)
     module = kind.__module__
     name = kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+    frames = error.__traceback__
+    while frames is not None and frames.tb_next is not None and _hidden(frames, hide):
+        frames = frames.tb_next
+    stacktrace = "".join(traceback.format_exception(kind, error, frames))
     return SpanEvent(
         "exception",
         {
             "exception.type": name,
             "exception.message": str(error),
-            "exception.stacktrace": "".join(traceback.format_exception(error)),
+            "exception.stacktrace": stacktrace,
         },
         timestamp,
     )
+
+
+def _hidden(frames: TracebackType, hide: tuple[str, ...]) -> bool:
+    module = str(frames.tb_frame.f_globals.get("__name__", ""))
+    return any(module == name or module.startswith(f"{name}.") for name in hide)
 
 
 def session_span(

@@ -44,6 +44,8 @@ __all__ = ["RunExport"]
 BATCH_SPANS = 2048
 _KEY = "filagent_trace_run_export"
 _RESULT = pytest.StashKey[CaseResult]()
+# pytest's and pluggy's frames that lead down to the test are not the test's stack trace.
+_RUNNER_MODULES = ("_pytest", "pluggy")
 
 
 def _ns(seconds: float) -> int:
@@ -100,7 +102,8 @@ class RunExport:
         if report.failed:
             result.outcome = "failed"
             if call.excinfo is not None:
-                result.failures.append(exception_event(call.excinfo.value, _ns(call.stop)))
+                event = exception_event(call.excinfo.value, _ns(call.stop), _RUNNER_MODULES)
+                result.failures.append(event)
         elif report.skipped and result.outcome == "passed":
             result.outcome = "skipped"
         if report.when == "teardown":

@@ -137,7 +137,9 @@ def test_a_failed_test_carries_its_exception_event(
     assert str(event.attributes["exception.message"]).startswith("totals differ\nassert 1 == 2")
     stacktrace = str(event.attributes["exception.stacktrace"])
     assert 'assert 1 == 2, "totals differ"' in stacktrace
-    assert "test_shop.py" in stacktrace
+    first_frame = stacktrace.splitlines()[1]
+    assert re.fullmatch(r'  File ".*test_shop\.py", line \d+, in test_fails', first_frame)
+    assert "pluggy" not in stacktrace
     assert failed.start_time <= event.timestamp <= failed.end_time
     setup = named(trace_receiver, "test_shop.py::test_setup_fails")
     assert [e.attributes["exception.message"] for e in setup.events] == ["no database"]

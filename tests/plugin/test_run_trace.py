@@ -141,6 +141,28 @@ def test_a_failed_test_span_is_an_error_with_its_exception_event() -> None:
     assert 'raise ValueError("boom' in recorded.attributes["exception.stacktrace"]
 
 
+def raise_through(depth: int) -> None:
+    if depth:
+        raise_through(depth - 1)
+    raise KeyError("cart")
+
+
+def test_the_stacktrace_leaves_out_the_leading_frames_of_hidden_modules() -> None:
+    try:
+        raise_through(2)
+    except KeyError as error:
+        shown = exception_event(error, 1)
+        hidden = exception_event(error, 1, hide=(__name__.rpartition(".")[0],))
+
+    assert "in test_the_stacktrace_leaves_out" in str(shown.attributes["exception.stacktrace"])
+    trace = str(hidden.attributes["exception.stacktrace"]).splitlines()
+    # All frames are this module's: the last one stays, so the error is still located.
+    assert trace[0] == "Traceback (most recent call last):"
+    assert trace[1].endswith(", in raise_through")
+    assert trace[-1] == "KeyError: 'cart'"
+    assert len(trace) == 4  # the header, one frame and its line, the error
+
+
 def test_exception_types_outside_builtins_are_fully_qualified() -> None:
     class RefusedError(Exception):
         pass
