@@ -19,7 +19,9 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -40,7 +42,8 @@ class OtlpHttpTarget:
     """One OTLP/HTTP traces URL and how to send to it."""
 
     url: str
-    headers: Mapping[str, str] = field(default_factory=dict)
+    # Out of the repr: headers often carry a backend's API key.
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     gzip: bool = False
 
@@ -50,10 +53,6 @@ class OtlpHttpTarget:
         Never raises for the endpoint's sake: a refused connection, an HTTP error status,
         a timeout or a partial success (spans the receiver rejected) come back as text.
         """
-        # Imported here: every pytest run loads the plugin, few of them send anything.
-        import urllib.error
-        import urllib.request
-
         headers = {**self.headers, "Content-Type": "application/json"}
         if self.gzip:
             body = gzip.compress(body, compresslevel=1)
