@@ -229,3 +229,10 @@ def test_an_endpoint_that_never_answers_times_out() -> None:
         error = OtlpHttpTarget(f"http://127.0.0.1:{port}/v1/traces", timeout=0.2).send(b"{}")
 
     assert error == "no answer within 0.2 s"
+
+
+def test_a_targets_repr_leaves_its_headers_out() -> None:
+    target = OtlpHttpTarget("http://127.0.0.1:4318/v1/traces", headers={"api-key": "s3cret"})
+
+    assert "s3cret" not in repr(target)
+    assert "http://127.0.0.1:4318/v1/traces" in repr(target)
