@@ -105,15 +105,15 @@ class TraceSnapshotExtension(SingleFileSnapshotExtension):
     def matches_test_location(
         cls, *, test_location: PyTestLocation, snapshot_location: str
     ) -> bool:
-        """A snapshot file belongs to the test it is named after, in its module's directory.
+        """A snapshot file belongs to the tests of the module whose directory holds it.
 
-        Naming the test matters: syrupy relates snapshots kept outside the test directory
-        to a module only by name, so without it ``pytest test_x.py::test_a`` would take the
-        other snapshots of ``test_x`` for unused ones (and delete them on update).
+        syrupy relates snapshots kept outside the test directory to a module only by its
+        base name, so two ``test_x.py`` in different directories would claim each other's
+        files; the module's own snapshot directory tells them apart. Which snapshot of the
+        module belongs to which test, syrupy decides by name itself: a file whose test is
+        gone is reported as unused for a run of that module, with or without path arguments.
         """
         path = Path(snapshot_location)
-        if not test_location.matches_snapshot_name(path.stem):
-            return False
         if _config_of(test_location) is not None and path.parent != Path(
             cls.dirname(test_location=test_location)
         ):
