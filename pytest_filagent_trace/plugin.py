@@ -86,6 +86,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
         run.export = TraceExport(run.export_path, worker)
         config.pluginmanager.register(run.export, "filagent-trace-export")
+    if run.run_export_target is not None:
+        from pytest_filagent_trace._pytest.run_export import RunExport
+
+        run.run_export = RunExport(run.run_export_target, config)
+        config.pluginmanager.register(run.run_export, "filagent-trace-run-export")
     config.pluginmanager.register(SnapshotKeeper(config), "filagent-trace-snapshot-keeper")
     # A bad trace_snapshot_* ini value stops the run here, once, not in every test.
     check_snapshot_ini(config)
@@ -156,6 +161,8 @@ def pytest_runtest_makereport(
         run.report.write_page(item, report, capture, call.excinfo.value if call.excinfo else None)
     if run.export is not None and capture is not None:
         run.export.export(item, report, capture)
+    if run.run_export is not None:
+        run.run_export.record(item, report, call, capture)
     if report.when == "teardown" and capture is not None:
         from pytest_filagent_trace._pytest.capturing import release_test
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
         TraceCapture,
     )
     from pytest_filagent_trace._logs import LogCapture
+    from pytest_filagent_trace._otlp.http_target import OtlpHttpTarget
+    from pytest_filagent_trace._pytest.run_export import RunExport
     from pytest_filagent_trace._pytest.trace_export import TraceExport
     from pytest_filagent_trace._pytest.trace_report import TraceReport
     from pytest_filagent_trace._types import SupportsSpanProcessors, TreeMode
@@ -46,8 +48,10 @@ class Run:
     report_dir: Path | None = None
     report_only_failed: bool = False
     export_path: Path | None = None
+    run_export_target: OtlpHttpTarget | None = None
     report: TraceReport | None = None
     export: TraceExport | None = None
+    run_export: RunExport | None = None
     _attachments: ProviderAttachments | None = field(default=None, repr=False)
     # Under xdist, in the controller: what the workers' leaked traces did after their tests.
     worker_leaks: list[str] = field(default_factory=list)
@@ -75,7 +79,7 @@ class Run:
         """True when an option asks for every test's spans.
 
         That is trees to print, strict leak checks, a provider the program injects, a
-        report to write or spans to export.
+        report to write or spans to export (to a file or as the run's trace).
         """
         return (
             self.tree_mode != "none"
@@ -83,6 +87,7 @@ class Run:
             or bool(self.provider_spec)
             or self.report_dir is not None
             or self.export_path is not None
+            or self.run_export_target is not None
         )
 
     @property
