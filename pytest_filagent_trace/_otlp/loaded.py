@@ -18,7 +18,10 @@ from pytest_filagent_trace._otlp.phoenix import PhoenixProject, phoenix_nodes
 from pytest_filagent_trace._otlp.read import OtlpError, nodes_from_otlp
 from pytest_filagent_trace._spans import SpanNode, SpanTree, build_trees
 
-__all__ = ["LoadedTraces", "OtlpError", "load_traces", "protobuf_dict"]
+__all__ = ["TEST_ATTRIBUTES", "LoadedTraces", "OtlpError", "load_traces", "protobuf_dict"]
+
+TEST_ATTRIBUTES = ("test.case.name", "test.case.result.status", "test.suite.name")
+"""The attributes ``--trace-export`` adds to each span: which test it belongs to."""
 
 
 class LoadedTraces:
@@ -39,6 +42,35 @@ class LoadedTraces:
     def spans(self) -> list[SpanNode]:
         """Every span, trace by trace, depth first."""
         return list(self._spans)
+
+    def by_test(self) -> dict[str, LoadedTraces]:
+        """Each test's spans, as its capture held them, by node id (``--trace-export`` files).
+
+        Spans are told apart by the ``test.case.name`` attribute the export adds, and come
+        without the test attributes, so ``render_tree(loaded.by_test()[nodeid])`` prints
+        what ``render_tree(trace_capture)`` printed in that test. Spans without a test
+        name are left out.
+
+        Example:
+            >>> tests = load_traces("run.jsonl").by_test()  # doctest: +SKIP
+            >>> assert_span_tree(tests["tests/test_chat.py::test_simple"], span("POST /chat", ...))
+            ... # doctest: +SKIP
+        """
+        grouped: dict[str, list[SpanNode]] = {}
+        for node in self._spans:
+            test = node.attributes.get("test.case.name")
+            if isinstance(test, str):
+                copy = node.unlinked()
+                copy.attributes = {
+                    key: value
+                    for key, value in node.attributes.items()
+                    if key not in TEST_ATTRIBUTES
+                }
+                grouped.setdefault(test, []).append(copy)
+        return {
+            test: LoadedTraces(nodes, f"{self.origin}, test {test}")
+            for test, nodes in grouped.items()
+        }
 
     def __len__(self) -> int:
         return len(self._spans)
