@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
+from filagent.telemetry.names import PROJECT_NAME
 from filagent.telemetry.propagators import propagator_problem
 
 #: Variables whose text is never repeated in error messages: they hold credentials.
@@ -50,7 +51,12 @@ def _key_values(text: str) -> dict[str, str]:
 def _resource(text: str) -> dict[str, Any]:
     attributes = _key_values(text)
     service: dict[str, Any] = {"resource_attributes": attributes}
-    for key, field in (("service.name", "name"), ("service.version", "version")):
+    fields = (
+        ("service.name", "name"),
+        ("service.version", "version"),
+        (PROJECT_NAME, "project_name"),
+    )
+    for key, field in fields:
         if key in attributes:
             service[field] = attributes.pop(key)
     return service
@@ -114,4 +120,5 @@ ENV_OVERRIDES: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("OTEL_PROPAGATORS", "propagators", _propagators),
     ("FILAGENT_LOG_LEVEL", "logging.level", str),
     ("FILAGENT_RECORDS_PATH", "records.path", _records_path),
+    ("FILAGENT_PROJECT_NAME", "service.project_name", str),
 )

@@ -12,6 +12,10 @@ from typing import Final
 # --- instrumentation scope -------------------------------------------------
 TRACER_NAME: Final = "filagent"
 
+# --- resource ------------------------------------------------------------------
+#: The project trace UIs such as Arize Phoenix file the traces under (``service.project_name``).
+PROJECT_NAME: Final = "openinference.project.name"
+
 # --- span names -------------------------------------------------------------
 SPAN_ROUTE: Final = "agent.route"
 SPAN_RUN_SIMPLE: Final = "agent.run_simple"

@@ -27,6 +27,7 @@ from filagent.telemetry.accounting import (
 )
 from filagent.telemetry.batching import AccountedBatchSpanProcessor
 from filagent.telemetry.config import ConfigError, ConfigProblem, TelemetryConfig
+from filagent.telemetry.names import PROJECT_NAME
 from filagent.telemetry.privacy.propagation import PrivateContextPropagator
 from filagent.telemetry.privacy.redactor import Redactor
 from filagent.telemetry.privacy.spans import install_redaction
@@ -55,7 +56,8 @@ def service_version(config: TelemetryConfig) -> str:
 
 
 def build_resource(config: TelemetryConfig) -> Resource:
-    """The Resource: SDK identity, ``resource_attributes``, service name and version.
+    """The Resource: SDK identity, ``resource_attributes``, service name and version, and
+    ``openinference.project.name`` (the Phoenix project) unless ``service.project_name`` is null.
 
     Built explicitly rather than with ``Resource.create()``: the configuration
     has already merged ``OTEL_RESOURCE_ATTRIBUTES`` and must stay the one source.
@@ -75,6 +77,7 @@ def build_resource(config: TelemetryConfig) -> Resource:
             **config.service.resource_attributes,
             "service.name": config.service.name,
             "service.version": service_version(config),
+            **({PROJECT_NAME: project} if (project := config.service.project_name) else {}),
         }
     )
 

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from filagent.telemetry.names import PROJECT_NAME
 from filagent.telemetry.privacy.config import PrivacyConfig
 from filagent.telemetry.propagators import DEFAULT_PROPAGATORS, propagator_problem
 
@@ -33,7 +34,7 @@ Protocol = Literal["http/protobuf", "grpc"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 _DEFAULT_PORTS: dict[str, int] = {"http/protobuf": 4318, "grpc": 4317}
-_RESERVED_RESOURCE_KEYS = ("service.name", "service.version")
+_RESERVED_RESOURCE_KEYS = ("service.name", "service.version", PROJECT_NAME)
 
 
 class _Section(BaseModel):
@@ -45,7 +46,28 @@ class ServiceConfig(_Section):
 
     name: str = Field(default="filagent", min_length=1)
     version: str | None = None
+    #: ``openinference.project.name``: the Phoenix project the traces land in; null: none.
+    project_name: str | None = "filagent"
     resource_attributes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("project_name")
+    @classmethod
+    def _usable_project_name(cls, value: str | None) -> str | None:
+        # Phoenix's REST API names a project in the URL path: no '/', '?' or '#'.
+        if value is None:
+            return None
+        if (
+            not value.strip()
+            or value != value.strip()
+            or any(char in value for char in "/?#")
+            or not value.isprintable()
+        ):
+            msg = (
+                "a project name that is not empty, has no surrounding spaces and no '/', '?',"
+                " '#' or control characters"
+            )
+            raise ValueError(msg)
+        return value
 
     @field_validator("resource_attributes")
     @classmethod

@@ -146,6 +146,11 @@ class _FollowingTracer(trace_api.ProxyTracer):
         self._resolved = (current, tracer)
         return tracer
 
+    def start_as_current_span(self, *args: Any, **kwargs: Any) -> Any:
+        # The resolved tracer's own context manager, not one more generator around it:
+        # the API's ProxyTracer, which module-level tracers already are, adds the first.
+        return self._tracer.start_as_current_span(*args, **kwargs)
+
 
 class _WatchedOnce(Once):
     """OpenTelemetry's set-once guard, telling the captures when the program set a provider."""

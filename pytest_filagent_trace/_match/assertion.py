@@ -12,10 +12,10 @@ from typing import Any, Final
 from pytest_filagent_trace._match.children import Children, DescendantPattern
 from pytest_filagent_trace._match.engine import Engine, room_for
 from pytest_filagent_trace._match.expected import parse_tree
-from pytest_filagent_trace._match.explain import HINTS, Explainer, Problem
+from pytest_filagent_trace._match.explain import Explainer, Problem
 from pytest_filagent_trace._match.patterns import SpanPattern, child, short
 from pytest_filagent_trace._match.rules import MESSAGE_VALUE_LENGTH
-from pytest_filagent_trace._match.strictness import LENIENT, Strictness
+from pytest_filagent_trace._match.strictness import HINTS, LENIENT, Strictness
 from pytest_filagent_trace._spans import SpanNode, SpanTree, roots_of, sources_of
 from pytest_filagent_trace._textform import render_roots
 

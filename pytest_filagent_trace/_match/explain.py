@@ -14,17 +14,17 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import EllipsisType
-from typing import Final
 
 from pytest_filagent_trace._match.assignment import Assignment
 from pytest_filagent_trace._match.children import Children
 from pytest_filagent_trace._match.engine import Engine
 from pytest_filagent_trace._match.patterns import SpanPattern, pattern_name, short
 from pytest_filagent_trace._match.rules import differences
+from pytest_filagent_trace._match.strictness import relax_hint
 from pytest_filagent_trace._spans import MISSING, SpanNode
 from pytest_filagent_trace._textform import node_head
 
-__all__ = ["HINTS", "Explainer", "Problem"]
+__all__ = ["Explainer", "Problem"]
 
 _LISTED = 5
 """How many spans an absence problem names before summing up the rest."""
@@ -39,22 +39,6 @@ class Problem:
     node: SpanNode | None
     note: str
     hints: tuple[str, ...] = ()
-
-
-HINTS: Final = {
-    "extra_span": "exact=False allows other spans; or put ... among the expected children",
-    "extra_attribute": "exact=False allows attributes the expectation does not name",
-    "extra_event": "exact=False allows events the expectation does not name",
-    "exact_default": (
-        "exact=False ignores a kind, status or orphan mark the expectation does not give"
-    ),
-    "order": "ordered=False ignores the order of siblings",
-    "missing": (
-        "names match exactly, by glob (tool.execute.*) or by re.compile(...);"
-        " descendant(span(...)) finds a span at any depth"
-    ),
-}
-"""How to relax the check, by the hint key a problem carries."""
 
 
 def _names_amongst(nodes: Sequence[SpanNode], wanted: str) -> str:
@@ -201,7 +185,7 @@ class Explainer:
                     nodes[index],
                     [f"unexpected span ({option}): no expected span is left for it"],
                     "✗ unexpected span",
-                    "extra_span",
+                    relax_hint("extra_span", option),
                 )
             return
         for index in free:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pytest_filagent_trace._match.budgets import DurationBudget
 from pytest_filagent_trace._match.events import assign, events_match
 from pytest_filagent_trace._match.links import link_text
-from pytest_filagent_trace._match.strictness import Strictness
+from pytest_filagent_trace._match.strictness import Strictness, relax_hint
 from pytest_filagent_trace._spans import MISSING, SpanNode
 from pytest_filagent_trace._textform import format_duration, format_value
 
@@ -201,7 +201,7 @@ def _extra_attributes(pattern: SpanPattern, node: SpanNode, option: str) -> Diff
     return Difference(
         f"attributes not expected ({option}): {shown}",
         f"not expected: {', '.join(extra)}",
-        "extra_attribute",
+        relax_hint("extra_attribute", option),
     )
 
 
@@ -222,10 +222,11 @@ def _events(pattern: SpanPattern, node: SpanNode, strict: Strictness) -> Iterato
         used = set(placed.values())
         extra = [e.name for i, e in enumerate(node.events) if i not in used]
         if extra:
+            option = strict.says("events")
             yield Difference(
-                f"events not expected ({strict.says('events')}): {', '.join(extra)}",
+                f"events not expected ({option}): {', '.join(extra)}",
                 f"events not expected: {', '.join(extra)}",
-                "extra_event",
+                relax_hint("extra_event", option),
             )
 
 

@@ -15,8 +15,9 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-__all__ = ["LENIENT", "Strictness"]
+__all__ = ["HINTS", "LENIENT", "Strictness", "relax_hint"]
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,33 @@ class Strictness:
 
 LENIENT = Strictness()
 """No dimension strict: ``exact=False`` and nothing else."""
+
+
+HINTS: Final = {
+    "extra_span": "exact=False allows other spans; or put ... among the expected children",
+    "extra_span_only": (
+        "exact_spans=False allows other spans; or put ... among the expected children"
+    ),
+    "extra_attribute": "exact=False allows attributes the expectation does not name",
+    "extra_attribute_only": (
+        "exact_attributes=False allows attributes the expectation does not name"
+    ),
+    "extra_event": "exact=False allows events the expectation does not name",
+    "extra_event_only": (
+        "exact_events=False allows events the expectation does not name; or put ... among them"
+    ),
+    "exact_default": (
+        "exact=False ignores a kind, status or orphan mark the expectation does not give"
+    ),
+    "order": "ordered=False ignores the order of siblings",
+    "missing": (
+        "names match exactly, by glob (tool.execute.*) or by re.compile(...);"
+        " descendant(span(...)) finds a span at any depth"
+    ),
+}
+"""How to relax the check, by the hint key a problem carries."""
+
+
+def relax_hint(kind: str, option: str) -> str:
+    """The hint key for a problem of ``kind`` that ``option`` (``exact=True``, ...) made."""
+    return kind if option == "exact=True" else f"{kind}_only"

@@ -3,6 +3,7 @@
 Example:
     >>> traces = load_traces("otlp-export.jsonl")  # doctest: +SKIP
     >>> assert_span_tree(traces, "POST /chat [SERVER]\\n...")  # doctest: +SKIP
+    >>> stored = load_traces(phoenix("http://127.0.0.1:6006", project="filagent"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from pytest_filagent_trace._otlp.phoenix import PhoenixProject, phoenix_nodes
 from pytest_filagent_trace._otlp.read import OtlpError, nodes_from_otlp
 from pytest_filagent_trace._spans import SpanNode, SpanTree, build_trees
 
-__all__ = ["LoadedTraces", "OtlpError", "load_traces", "protobuf_dict"]
+__all__ = ["TEST_ATTRIBUTES", "LoadedTraces", "OtlpError", "load_traces", "protobuf_dict"]
+
+TEST_ATTRIBUTES = ("test.case.name", "test.case.result.status", "test.suite.name")
+"""The attributes ``--trace-export`` adds to each span: which test it belongs to."""
 
 
 class LoadedTraces:
@@ -38,6 +43,35 @@ class LoadedTraces:
         """Every span, trace by trace, depth first."""
         return list(self._spans)
 
+    def by_test(self) -> dict[str, LoadedTraces]:
+        """Each test's spans, as its capture held them, by node id (``--trace-export`` files).
+
+        Spans are told apart by the ``test.case.name`` attribute the export adds, and come
+        without the test attributes, so ``render_tree(loaded.by_test()[nodeid])`` prints
+        what ``render_tree(trace_capture)`` printed in that test. Spans without a test
+        name are left out.
+
+        Example:
+            >>> tests = load_traces("run.jsonl").by_test()  # doctest: +SKIP
+            >>> assert_span_tree(tests["tests/test_chat.py::test_simple"], span("POST /chat", ...))
+            ... # doctest: +SKIP
+        """
+        grouped: dict[str, list[SpanNode]] = {}
+        for node in self._spans:
+            test = node.attributes.get("test.case.name")
+            if isinstance(test, str):
+                copy = node.unlinked()
+                copy.attributes = {
+                    key: value
+                    for key, value in node.attributes.items()
+                    if key not in TEST_ATTRIBUTES
+                }
+                grouped.setdefault(test, []).append(copy)
+        return {
+            test: LoadedTraces(nodes, f"{self.origin}, test {test}")
+            for test, nodes in grouped.items()
+        }
+
     def __len__(self) -> int:
         return len(self._spans)
 
@@ -55,14 +89,18 @@ def load_traces(source: Any) -> LoadedTraces:
     ``source`` is a path to an OTLP/JSON file (the Collector's file exporter writes one
     ``TracesData`` per line; a single pretty-printed document reads too), OTLP/JSON text,
     protobuf bytes of a ``TracesData`` or ``ExportTraceServiceRequest`` (needs the
-    ``opentelemetry-proto`` package), a decoded JSON object, or a list of those objects.
-    Raises ``OtlpError`` naming the line and field that cannot be read.
+    ``opentelemetry-proto`` package), a decoded JSON object, or a list of those objects; or
+    ``phoenix(url, project=..., trace_id=...)``, the spans a running Arize Phoenix stored.
+    Raises ``OtlpError`` naming the line and field that cannot be read (``PhoenixError``, one
+    of them, naming the URL and the reason when Phoenix cannot be asked).
 
     Example:
         >>> traces = load_traces('{"resourceSpans": []}')
         >>> len(traces), traces.traces()
         (0, [])
     """
+    if isinstance(source, PhoenixProject):
+        return LoadedTraces(phoenix_nodes(source), repr(source))
     if isinstance(source, Mapping):
         return LoadedTraces(nodes_from_otlp(source), "a JSON object")
     if isinstance(source, list):
@@ -87,8 +125,8 @@ def load_traces(source: Any) -> LoadedTraces:
             return LoadedTraces(_json_lines(data.decode("utf-8"), path.name), str(path))
         return LoadedTraces(nodes_from_otlp(protobuf_dict(data), path.name), str(path))
     raise OtlpError(
-        "load_traces() takes a path, OTLP/JSON text, protobuf bytes or a decoded object,"
-        f" found {type(source).__name__}"
+        "load_traces() takes a path, OTLP/JSON text, protobuf bytes or a decoded object"
+        f" (or phoenix(url, project=...)), found {type(source).__name__}"
     )
 
 

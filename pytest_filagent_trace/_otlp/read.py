@@ -85,6 +85,7 @@ def _node(
         scope_version=scope.get("version") or None,
         schema_url=schema_url,
         sampled=True if flags is None else bool(_int(flags, f"{where}.flags") & _SAMPLED),
+        trace_state=str(span.get("traceState") or ""),
         links=[
             SpanLink(
                 _id(link.get("traceId"), 32, f"{where}.links[{k}].traceId"),

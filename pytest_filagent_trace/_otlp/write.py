@@ -78,6 +78,8 @@ def _span(node: SpanNode, extra: Mapping[str, Any] | None) -> dict[str, Any]:
     }
     if node.parent_span_id is not None:
         span["parentSpanId"] = node.parent_span_id
+    if node.trace_state:
+        span["traceState"] = node.trace_state
     if node.events:
         span["events"] = [
             {

@@ -7,7 +7,9 @@ Example:
 
 from __future__ import annotations
 
-from pytest_filagent_trace._match import Matcher, explain_comparison
+import sys
+
+_MATCH = "pytest_filagent_trace._match"
 
 
 def assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
@@ -20,8 +22,12 @@ def assertrepr_compare(op: str, left: object, right: object) -> list[str] | None
         >>> def pytest_assertrepr_compare(config, op, left, right):  # doctest: +SKIP
         ...     return assertrepr_compare(op, left, right)
     """
-    if op != "==":
+    if op != "==" or _MATCH not in sys.modules:
+        # No pattern can exist before the matching package was ever loaded: a failing
+        # comparison elsewhere in the suite costs nothing and loads nothing.
         return None
+    from pytest_filagent_trace._match import Matcher, explain_comparison
+
     pattern, actual = (left, right) if isinstance(left, Matcher) else (right, left)
     explanation = explain_comparison(pattern, actual)
     return None if explanation is None else explanation.split("\n")

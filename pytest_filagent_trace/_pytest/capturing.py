@@ -14,27 +14,19 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_filagent_trace._capture import (
-    GlobalUse,
-    LeakedSpan,
-    ProviderConfigError,
-    TraceCapture,
-)
-from pytest_filagent_trace._pytest.run import CAPTURE, LOGS, Run
+# Through the public package: the first capture publishes the capture's names, so that
+# errors raised from here on name themselves as users import them.
+from pytest_filagent_trace import LeakedSpan, ProviderConfigError, TraceCapture
+from pytest_filagent_trace._capture import GlobalUse
+from pytest_filagent_trace._pytest.run import CAPTURE, CAPTURE_FIXTURE, LOGS, Run
 
 _GLOBAL = pytest.StashKey[GlobalUse]()
-_FIXTURE = "trace_capture"
-
-
-def asks(item: pytest.Item, run: Run) -> bool:
-    """Whether ``item`` is captured: it uses ``trace_capture``, or an option asks for all."""
-    return run.capture_all or _FIXTURE in getattr(item, "fixturenames", ())
 
 
 def open_test(item: pytest.Item, run: Run) -> ProviderConfigError | None:
     """Open ``item``'s capture before its fixtures run; the provider option's error, if any."""
     log_capture = None
-    if _FIXTURE in getattr(item, "fixturenames", ()):
+    if CAPTURE_FIXTURE in getattr(item, "fixturenames", ()):
         # Logs are recorded only for tests that can read them: the hooks they need sit on
         # the root logger and structlog, which other tests should not pay for.
         from pytest_filagent_trace._logs import LogCapture

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_filagent_trace._capture import ProviderConfigError, TraceCapture
-from pytest_filagent_trace._otlp import TraceReceiver
-from pytest_filagent_trace._pytest.capturing import injected_provider, open_test
 from pytest_filagent_trace._pytest.run import CAPTURE, RUN
 
 if TYPE_CHECKING:
+    from pytest_filagent_trace._capture import TraceCapture
+    from pytest_filagent_trace._otlp import TraceReceiver
     from pytest_filagent_trace._types import SupportsSpanProcessors
+
+# The modules behind each fixture load when a test first asks for it, not at start-up.
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +36,8 @@ def trace_capture_provider(pytestconfig: pytest.Config) -> SupportsSpanProcessor
         ... def trace_capture_provider():
         ...     return my_app.telemetry.tracer_provider
     """
+    from pytest_filagent_trace._capture import ProviderConfigError
+
     try:
         return pytestconfig.stash[RUN].configured_provider()
     except ProviderConfigError as error:
@@ -56,6 +59,8 @@ def trace_capture(
         ...     client.post("/chat", json={"message": "2+2"})
         ...     assert trace_capture.get("agent.route").attributes["route.mode"] == "simple"
     """
+    from pytest_filagent_trace._pytest.capturing import injected_provider, open_test
+
     run = request.config.stash[RUN]
     node: pytest.Item = request.node
     if CAPTURE not in node.stash:
@@ -79,5 +84,7 @@ def trace_receiver() -> Iterator[TraceReceiver]:
         ...     subprocess.run(["worker", "--once"], env=trace_receiver.env(), check=True)
         ...     trace_receiver.wait_for("job.run")
     """
+    from pytest_filagent_trace._otlp import TraceReceiver
+
     with TraceReceiver() as receiver:
         yield receiver

@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -16,6 +17,7 @@ from pytest_filagent_trace._pytest.run import Run
 from pytest_filagent_trace._pytest.snapshot import add_snapshot_options
 
 if TYPE_CHECKING:
+    from pytest_filagent_trace._otlp.http_target import OtlpHttpTarget
     from pytest_filagent_trace._types import TreeMode
 
 TREE_MODES = ("failed", "all", "none")
@@ -62,6 +64,15 @@ def add_options(parser: pytest.Parser) -> None:
         dest="trace_export",
         help="write every test's captured spans to FILE as OTLP/JSON, one line per test.",
     )
+    group.addoption(
+        "--trace-run-export",
+        default=None,
+        metavar="URL|env",
+        dest="trace_run_export",
+        help="send the run as one trace (session span, a span per test, each test's spans "
+        "under it) to the OTLP/HTTP endpoint URL (http://host:4318), or to the one the "
+        "OTEL_EXPORTER_OTLP_* variables name with 'env'.",
+    )
     parser.addini(
         "trace_tree",
         "which tests' captured span trees to print: failed, all or none (default: none).",
@@ -103,6 +114,7 @@ def run_from_config(config: pytest.Config) -> Run:
     report = config.getoption("trace_report")
     export = config.getoption("trace_export")
     return Run(
+        run_export_target=_run_export_target(config.getoption("trace_run_export")),
         report_dir=None if report is None else Path(report).absolute(),
         report_only_failed=config.getoption("trace_report_only") == "failed",
         export_path=None if export is None else Path(export).absolute(),
@@ -111,3 +123,22 @@ def run_from_config(config: pytest.Config) -> Run:
         provider_spec=str(config.getini("trace_capture_provider")).strip(),
         provider_where=f"trace_capture_provider (ini option in {config.inipath or 'no file'})",
     )
+
+
+def _run_export_target(value: str | None) -> OtlpHttpTarget | None:
+    if value is None:
+        return None
+    # Loaded only when asked for: start-up loads nothing of the OTLP package.
+    from pytest_filagent_trace._otlp.http_target import (
+        TargetError,
+        target_from_env,
+        target_from_url,
+    )
+
+    try:
+        if value.strip() == "env":
+            return target_from_env(os.environ)
+        return target_from_url(value)
+    except TargetError as error:
+        option = "--trace-run-export=env" if value.strip() == "env" else "--trace-run-export"
+        raise pytest.UsageError(f"{option}: {error}") from None

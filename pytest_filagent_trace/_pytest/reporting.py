@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from pytest_filagent_trace._capture import LeakedSpan, LeakedTrace, SpanLeakWarning
 from pytest_filagent_trace._pytest.run import CAPTURE, RUN, TREES_SHOWN
 
 if TYPE_CHECKING:
-    from pytest_filagent_trace._capture import TraceCapture
+    from pytest_filagent_trace._capture import LeakedSpan, LeakedTrace, TraceCapture
 
 SECTION = "Captured trace trees"
 _MAX_VALUE_LENGTH = 120  # longer strings print as "prefix"..., which still matches
 _SNAPSHOT_FIXTURE = "trace_snapshot"
 _KEEP_SNAPSHOTS = "filagent_trace_keep_snapshots"
+_LEAKS_OUTPUT = "filagent_trace_late_leaks"
 
 
 def report_leaks(item: pytest.Item, leaks: list[LeakedSpan], *, strict: bool) -> None:
@@ -35,6 +35,8 @@ def report_leaks(item: pytest.Item, leaks: list[LeakedSpan], *, strict: bool) ->
             "trace_capture.wait_for(...).",
             pytrace=False,
         )
+    from pytest_filagent_trace import SpanLeakWarning
+
     path, lineno, _ = item.location
     for leak in leaks:
         warnings.warn_explicit(
@@ -45,19 +47,37 @@ def report_leaks(item: pytest.Item, leaks: list[LeakedSpan], *, strict: bool) ->
         )
 
 
-def report_leaked_traces(
-    terminalreporter: pytest.TerminalReporter, traces: list[LeakedTrace]
-) -> None:
+def late_leaks(traces: list[LeakedTrace]) -> list[str]:
+    """One line per leaked trace with spans that ended after their test."""
+    return [trace.describe() for trace in traces if trace.late_count]
+
+
+def hand_leaks_to_controller(config: pytest.Config, traces: list[LeakedTrace]) -> None:
+    """Under xdist, send a worker's :func:`late_leaks` to the controller, which prints them.
+
+    Only the controller writes the terminal summary; xdist delivers ``workeroutput`` to it
+    when the worker finishes (read back by :func:`leaks_from_worker`).
+    """
+    output = getattr(config, "workeroutput", None)
+    if output is not None:
+        output[_LEAKS_OUTPUT] = late_leaks(traces)
+
+
+def leaks_from_worker(workeroutput: dict[str, Any]) -> list[str]:
+    """The :func:`late_leaks` lines a finished xdist worker sent."""
+    return list(workeroutput.get(_LEAKS_OUTPUT, ()))
+
+
+def report_leaked_traces(terminalreporter: pytest.TerminalReporter, lines: list[str]) -> None:
     """Name, at the end of the run, the spans of leaked traces that ended after their test.
 
     They were kept out of every later test's capture; this is where they are accounted for.
     """
-    late = [trace for trace in traces if trace.late_count]
-    if not late:
+    if not lines:
         return
     terminalreporter.section("spans of leaked traces")
-    for trace in late:
-        terminalreporter.line(trace.describe())
+    for line in lines:
+        terminalreporter.line(line)
 
 
 def annotate_report(item: pytest.Item, report: pytest.TestReport) -> None:

@@ -8,28 +8,37 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from syrupy.assertion import SnapshotAssertion
 
-from pytest_filagent_trace._snapshot import (
-    DEFAULT_SNAPSHOT_DIR,
-    ORDER_VALUES,
-    SNAPSHOT_DIR_INI,
-    AttributeReplacement,
-    SnapshotOptions,
-    TraceSnapshotAssertion,
-    parse_mask_line,
-)
+from pytest_filagent_trace._ini import DEFAULT_SNAPSHOT_DIR, SNAPSHOT_DIR_INI
 
+if TYPE_CHECKING:
+    from syrupy.assertion import SnapshotAssertion
+
+    from pytest_filagent_trace._snapshot import (
+        AttributeReplacement,
+        SnapshotOptions,
+        TraceSnapshotAssertion,
+    )
+
+# The snapshot package loads when a test first uses trace_snapshot, or when an ini value
+# has to be checked; a run that does neither never loads it.
 _INI_DIR = SNAPSHOT_DIR_INI
 _INI_MASKS = "trace_snapshot_masks"
 _INI_INCLUDE = "trace_snapshot_include"
 _INI_EXCLUDE = "trace_snapshot_exclude"
 _INI_ORDER = "trace_snapshot_order"
 _INI_DEFAULT_MASKS = "trace_snapshot_default_masks"
-_OPTIONS_KEY = pytest.StashKey[SnapshotOptions]()
+_OPTIONS_KEY: pytest.StashKey[SnapshotOptions] = pytest.StashKey()
+_DEFAULTS = {
+    _INI_MASKS: [],
+    _INI_INCLUDE: [],
+    _INI_EXCLUDE: [],
+    _INI_ORDER: "canonical",
+    _INI_DEFAULT_MASKS: True,
+}
 
 
 def add_snapshot_options(parser: pytest.Parser) -> None:
@@ -65,7 +74,7 @@ def add_snapshot_options(parser: pytest.Parser) -> None:
     parser.addini(
         _INI_ORDER,
         "sibling order in trace snapshots: canonical (default) or start",
-        default="canonical",
+        default=_DEFAULTS[_INI_ORDER],
     )
     parser.addini(
         _INI_DEFAULT_MASKS,
@@ -88,6 +97,16 @@ def _ini_source(config: pytest.Config) -> str:
     return str(config.inipath) if config.inipath is not None else "the pytest configuration"
 
 
+def check_snapshot_ini(config: pytest.Config) -> None:
+    """Stop the run at start-up, once, on a bad ``trace_snapshot_*`` ini value.
+
+    Raises ``pytest.UsageError`` like :func:`options_from_config`; with every option at
+    its default there is nothing to check, and nothing is loaded.
+    """
+    if any(_ini(config, name, default) != default for name, default in _DEFAULTS.items()):
+        options_from_config(config)
+
+
 def options_from_config(config: pytest.Config) -> SnapshotOptions:
     """The :class:`SnapshotOptions` the ``trace_snapshot_*`` ini options describe.
 
@@ -97,6 +116,8 @@ def options_from_config(config: pytest.Config) -> SnapshotOptions:
         >>> options_from_config(request.config).order  # doctest: +SKIP
         'canonical'
     """
+    from pytest_filagent_trace._snapshot import ORDER_VALUES, SnapshotOptions, parse_mask_line
+
     cached = config.stash.get(_OPTIONS_KEY, None)
     if cached is not None:
         return cached
@@ -161,4 +182,6 @@ def trace_snapshot(
         ...     client.post("/chat", json={"messages": [{"role": "user", "content": "hi"}]})
         ...     assert trace_snapshot == trace_capture
     """
+    from pytest_filagent_trace import TraceSnapshotAssertion
+
     return TraceSnapshotAssertion.from_snapshot(snapshot, trace_snapshot_options)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_filagent_trace._otlp import otlp_json
+from pytest_filagent_trace._otlp.run_trace import case_attributes
 
 if TYPE_CHECKING:
     from pytest_filagent_trace._capture import TraceCapture
@@ -43,12 +44,7 @@ class TraceExport:
         """Write ``item``'s spans, with its outcome, when its ``call`` phase is reported."""
         if report.when != "call" or not len(capture):
             return
-        status = {"passed": "pass", "failed": "fail", "skipped": "skipped"}[report.outcome]
-        extra = {
-            "test.case.name": item.nodeid,
-            "test.case.result.status": status,
-            "test.suite.name": item.nodeid.split("::", 1)[0],
-        }
+        extra = case_attributes(item.nodeid, report.outcome)
         with self.part.open("a", encoding="utf-8") as part:
             part.write(otlp_json(capture, extra))
 

@@ -55,7 +55,8 @@ SCRIPT = """
     document.querySelectorAll('.row.selected').forEach(function(r){
       r.classList.remove('selected');
     });
-    var row=document.getElementById('span-'+id); if(row){row.classList.add('selected');}
+    var row=document.getElementById('span-'+id);
+    if(row){reveal(row);row.classList.add('selected');}
     panel.textContent='';
     var h=document.createElement('h2');
     h.id='selected-name';h.textContent=span.name;panel.appendChild(h);
@@ -63,6 +64,15 @@ SCRIPT = """
     table('Attributes', span.attributes);
     span.events.forEach(function(e){table('Event '+e.name, e.attributes);});
     table('Links', span.links);
+  }
+  function reveal(row){
+    // Open the closed subtrees above a row, from the top down, so that it shows.
+    var depth=+row.dataset.depth, prev=row.previousElementSibling, above=[];
+    while(prev && depth>0){
+      if(+prev.dataset.depth<depth){above.push(prev);depth=+prev.dataset.depth;}
+      prev=prev.previousElementSibling;
+    }
+    above.reverse().forEach(function(a){if(a.dataset.open==='no'){setOpen(a,true);}});
   }
   function setOpen(row, open){
     row.dataset.open=open?'yes':'no';

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from pytest_filagent_trace._ini import DEFAULT_SNAPSHOT_DIR, SNAPSHOT_DIR_INI
 from pytest_filagent_trace._snapshot.options import AttributeReplacement, Order, SnapshotOptions
 from pytest_filagent_trace._snapshot.serialize import serialize_traces
 
@@ -32,12 +33,6 @@ __all__ = [
     "TraceSnapshotAssertion",
     "TraceSnapshotExtension",
 ]
-
-DEFAULT_SNAPSHOT_DIR = "snapshots"
-"""Directory, relative to pytest's rootdir, that holds trace snapshots by default."""
-
-SNAPSHOT_DIR_INI = "trace_snapshot_dir"
-"""The ini option naming the snapshot directory (registered by the pytest layer)."""
 
 
 class _Config(Protocol):
@@ -110,15 +105,15 @@ class TraceSnapshotExtension(SingleFileSnapshotExtension):
     def matches_test_location(
         cls, *, test_location: PyTestLocation, snapshot_location: str
     ) -> bool:
-        """A snapshot file belongs to the test it is named after, in its module's directory.
+        """A snapshot file belongs to the tests of the module whose directory holds it.
 
-        Naming the test matters: syrupy relates snapshots kept outside the test directory
-        to a module only by name, so without it ``pytest test_x.py::test_a`` would take the
-        other snapshots of ``test_x`` for unused ones (and delete them on update).
+        syrupy relates snapshots kept outside the test directory to a module only by its
+        base name, so two ``test_x.py`` in different directories would claim each other's
+        files; the module's own snapshot directory tells them apart. Which snapshot of the
+        module belongs to which test, syrupy decides by name itself: a file whose test is
+        gone is reported as unused for a run of that module, with or without path arguments.
         """
         path = Path(snapshot_location)
-        if not test_location.matches_snapshot_name(path.stem):
-            return False
         if _config_of(test_location) is not None and path.parent != Path(
             cls.dirname(test_location=test_location)
         ):

@@ -74,6 +74,8 @@ class SpanReader:
         node.schema_url = (scope.schema_url or None) if scope is not None else None
         context = span.context
         node.sampled = context.trace_flags.sampled if context is not None else True
+        # The W3C header form ("vendor=value,other=value"): what an exporter sends.
+        node.trace_state = context.trace_state.to_header() if context is not None else ""
         node.events = [
             SpanEvent(event.name, _plain_mapping(event.attributes), event.timestamp)
             for event in span.events
@@ -117,6 +119,7 @@ _GROUPS: dict[str, Callable[[SpanReader, SpanNode], None]] = {
     "scope_version": SpanReader._head,
     "schema_url": SpanReader._head,
     "sampled": SpanReader._head,
+    "trace_state": SpanReader._head,
     "events": SpanReader._head,
     "trace_id": SpanReader._head,
     "span_id": SpanReader._head,

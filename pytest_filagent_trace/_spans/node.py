@@ -33,6 +33,7 @@ _DEFERRED = frozenset(
         "scope_version",
         "schema_url",
         "sampled",
+        "trace_state",
         "links",
     }
 )
@@ -103,6 +104,7 @@ class SpanNode:
         "status",
         "status_description",
         "trace_id",
+        "trace_state",
     )
 
     name: str
@@ -125,6 +127,7 @@ class SpanNode:
     schema_url: str | None
     sampled: bool
     links: list[SpanLink]
+    trace_state: str
     _span: ReadableSpan | None
     _reader: SpanReader | None
 
@@ -150,6 +153,7 @@ class SpanNode:
         schema_url: str | None = None,
         sampled: bool = True,
         links: list[SpanLink] | None = None,
+        trace_state: str = "",
     ) -> None:
         self.name = name
         self.kind = kind
@@ -171,6 +175,7 @@ class SpanNode:
         self.schema_url = schema_url
         self.sampled = sampled
         self.links = [] if links is None else links
+        self.trace_state = trace_state
         self._span = None
         self._reader = None
 
@@ -235,6 +240,7 @@ class SpanNode:
             schema_url=self.schema_url,
             sampled=self.sampled,
             links=list(self.links),
+            trace_state=self.trace_state,
         )
 
     @property

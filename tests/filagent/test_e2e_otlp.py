@@ -9,114 +9,48 @@ and the decision record must carry that trace id.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from filagent.serving import free_port
-from pytest_filagent_trace import ABSENT, assert_span_tree, span
-from pytest_filagent_trace._spans import SpanNode, build_trees
-from tests.filagent.otlp_receiver import OTLPReceiver, ReceivedSpan, otlp_receiver
+from pytest_filagent_trace import ABSENT, SpanTree, TraceReceiver, assert_span_tree, span
+from tests.helpers.serve import Served, serving
 
 pytestmark = pytest.mark.slow
 
 HTN_WITH_SEARCH = "compute 17*23 then search for opentelemetry context propagation"
 
 
-def _node(received: ReceivedSpan) -> SpanNode:
-    return SpanNode(
-        name=received.name,
-        kind=received.kind,
-        status=received.status,
-        status_description=received.status_description,
-        attributes=dict(received.attributes),
-        events=[],
-        trace_id=received.trace_id,
-        span_id=received.span_id,
-        parent_span_id=received.parent_span_id,
-        start_time=received.start_time,
-        end_time=received.end_time,
-        resource=dict(received.resource),
-        scope=received.scope,
-    )
+def received_trace(
+    receiver: TraceReceiver, trace_id: str, *names: str, timeout: float = 5.0
+) -> SpanTree:
+    """The tree of trace ``trace_id`` once a span of each of ``names`` has arrived."""
+    for name in names:
+        receiver.wait_for(
+            lambda node, name=name: node.trace_id == trace_id and node.name == name, timeout
+        )
+    trees = [tree for tree in receiver.traces() if tree.trace_id == trace_id]
+    assert len(trees) == 1
+    return trees[0]
 
 
 @pytest.fixture(scope="module")
-def receiver() -> Iterator[OTLPReceiver]:
-    with otlp_receiver() as running:
+def receiver() -> Iterator[TraceReceiver]:
+    # The plugin's receiver, for the whole module: one filagent serves several tests.
+    with TraceReceiver() as running:
         yield running
 
 
-@dataclass
-class Served:
-    """A running ``filagent serve`` and where to reach it."""
-
-    process: subprocess.Popen[bytes]
-    url: str
-    search_port: int
-    workdir: Path
-    log: Path
-
-
-@contextmanager
-def serving(receiver: OTLPReceiver, workdir: Path, **env: str) -> Iterator[Served]:
-    """Run ``filagent serve`` (and its search service) exporting to ``receiver``."""
-    port, search_port = free_port(), free_port()
-    environment = {
-        **os.environ,
-        "OTEL_TRACES_EXPORTER": "otlp",
-        "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
-        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-        "FILAGENT_USER_ID_SECRET": "e2e-secret-0123456789",
-        "PYTHONUNBUFFERED": "1",
-        **env,
-    }
-    environment.pop("FILAGENT_TELEMETRY_CONFIG", None)
-    environment.pop("OTEL_SDK_DISABLED", None)
-    log = workdir / "stdout.log"
-    with log.open("w") as stdout:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "filagent",
-                "serve",
-                "--port",
-                str(port),
-                "--search-port",
-                str(search_port),
-            ],
-            stdout=stdout,
-            stderr=subprocess.STDOUT,
-            env=environment,
-            cwd=workdir,
-        )
-        served = Served(process, f"http://127.0.0.1:{port}", search_port, workdir, log)
-        try:
-            _wait_until_healthy(served.url, process, log)
-            yield served
-        finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
-
-
 @pytest.fixture(scope="module")
-def service(receiver: OTLPReceiver, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def service(receiver: TraceReceiver, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     workdir = tmp_path_factory.mktemp("serve")
     with serving(
-        receiver,
+        receiver.endpoint,
         workdir,
         OTEL_SERVICE_NAME="filagent-e2e",
         OTEL_BSP_SCHEDULE_DELAY="100",
@@ -125,22 +59,8 @@ def service(receiver: OTLPReceiver, tmp_path_factory: pytest.TempPathFactory) ->
         yield served
 
 
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"filagent serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"filagent serve did not answer /health within 40s:\n{log.read_text()}")
-
-
 def test_an_htn_request_with_a_web_search_is_one_contract_trace_across_both_processes(
-    service: Served, receiver: OTLPReceiver
+    service: Served, receiver: TraceReceiver
 ) -> None:
     response = httpx.post(
         f"{service.url}/chat",
@@ -151,20 +71,15 @@ def test_an_htn_request_with_a_web_search_is_one_contract_trace_across_both_proc
     trace_id = response.headers["X-Trace-ID"]
     assert trace_id == response.json()["trace_id"]
 
-    def complete(spans: list[ReceivedSpan]) -> bool:
-        names = {s.name for s in spans if s.trace_id == trace_id}
-        return {"POST /chat", "GET /search", "agent.htn.verification"} <= names
-
-    received = receiver.wait_for(complete)
-    trees = build_trees([_node(s) for s in received if s.trace_id == trace_id])
-    assert len(trees) == 1, "both services' spans must be in the trace named by X-Trace-ID"
-    search_server = next(n for n in trees[0].walk() if n.name == "GET /search")
+    tree = received_trace(receiver, trace_id, "POST /chat", "GET /search", "agent.htn.verification")
+    assert len(tree.roots) == 1, "both services' spans must be in the trace named by X-Trace-ID"
+    search_server = next(n for n in tree.walk() if n.name == "GET /search")
     assert search_server.resource["service.name"] == "filagent-e2e-search"
-    assert trees[0].roots[0].resource["service.name"] == "filagent-e2e"
+    assert tree.roots[0].resource["service.name"] == "filagent-e2e"
 
     tool = {"tool.validation.success": True, "tool.execution.success": True}
     assert_span_tree(
-        trees[0],
+        tree,
         span(
             "POST /chat",
             kind="SERVER",
@@ -204,7 +119,7 @@ def test_an_htn_request_with_a_web_search_is_one_contract_trace_across_both_proc
 
 
 def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
-    service: Served, receiver: OTLPReceiver
+    service: Served, receiver: TraceReceiver
 ) -> None:
     response = httpx.post(
         f"{service.url}/chat",
@@ -213,11 +128,7 @@ def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
     )
     trace_id = response.headers["X-Trace-ID"]
     # Both processes log inside their spans: wait until both SERVER spans are in.
-    receiver.wait_for(
-        lambda spans: (
-            {"POST /chat", "GET /search"} <= {s.name for s in spans if s.trace_id == trace_id}
-        )
-    )
+    received_trace(receiver, trace_id, "POST /chat", "GET /search")
 
     stdout = service.log
     deadline = time.monotonic() + 10
@@ -267,10 +178,10 @@ def test_stdout_logs_and_the_decision_record_carry_the_trace_id(
 
 
 def test_stopping_serve_stops_its_search_service_and_flushes_spans(
-    receiver: OTLPReceiver, tmp_path: Path
+    receiver: TraceReceiver, tmp_path: Path
 ) -> None:
     with serving(
-        receiver,
+        receiver.endpoint,
         tmp_path,
         OTEL_SERVICE_NAME="filagent-stop",
         OTEL_BSP_SCHEDULE_DELAY="60000",  # only the shutdown flush exports
@@ -284,6 +195,39 @@ def test_stopping_serve_stops_its_search_service_and_flushes_spans(
         served.process.terminate()
         assert served.process.wait(20) == 0, served.log.read_text()
 
-    receiver.wait_for(lambda spans: any(s.trace_id == trace_id for s in spans), timeout=10)
+    receiver.wait_for(lambda node: node.trace_id == trace_id, timeout=10)
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{served.search_port}/health", timeout=2)
+
+
+def test_filagent_serve_reports_to_the_trace_receiver_fixture(
+    trace_receiver: TraceReceiver, tmp_path: Path
+) -> None:
+    with serving(
+        trace_receiver.endpoint,
+        tmp_path,
+        OTEL_SERVICE_NAME="filagent-fixture",
+        OTEL_BSP_SCHEDULE_DELAY="50",
+        FILAGENT_RECORDS_PATH="none",
+    ) as served:
+        response = httpx.post(
+            f"{served.url}/chat",
+            json={"messages": [{"role": "user", "content": "What is 6*7?"}]},
+            timeout=30,
+        )
+        trace_id = response.headers["X-Trace-ID"]
+        tree = received_trace(trace_receiver, trace_id, "POST /chat", "agent.run_simple")
+
+    assert_span_tree(
+        tree,
+        span(
+            "POST /chat",
+            kind="SERVER",
+            attributes={"http.response.status_code": 200},
+            children=[
+                span("agent.route", attributes={"route.mode": "simple"}),
+                span("agent.run_simple", ...),
+            ],
+        ),
+    )
+    assert tree.roots[0].resource["service.name"] == "filagent-fixture"

@@ -44,8 +44,7 @@ from filagent.telemetry.privacy import (
     private_trace_state,
 )
 from filagent.telemetry.setup import TelemetryManager
-from pytest_filagent_trace import assert_no_pii
-from tests.filagent.otlp_receiver import OTLPReceiver, ReceivedSpan, otlp_receiver
+from pytest_filagent_trace import SpanNode, TraceReceiver, assert_no_pii
 
 EMAIL = "canary.jane@example.com"
 CARD = "4111 1111 1111 1111"
@@ -276,8 +275,8 @@ def recording_upstream() -> Iterator[Upstream]:
 
 
 @pytest.fixture(scope="module")
-def receiver() -> Iterator[OTLPReceiver]:
-    with otlp_receiver() as running:
+def receiver() -> Iterator[TraceReceiver]:
+    with TraceReceiver() as running:
         yield running
 
 
@@ -292,11 +291,11 @@ def upstream() -> Iterator[Upstream]:
         yield running
 
 
-def exporting_config(receiver: OTLPReceiver, **privacy: Any) -> TelemetryConfig:
+def exporting_config(receiver: TraceReceiver, **privacy: Any) -> TelemetryConfig:
     return config_from_mapping(
         {
             "traces": {"exporters": ["otlp"]},
-            "otlp": {"endpoint": receiver.url},
+            "otlp": {"endpoint": receiver.endpoint},
             "batch": {"schedule_delay_ms": 50},
             "records": {"path": None},
             "privacy": {"user_id_hmac_secret": KEY, **privacy},
@@ -306,7 +305,7 @@ def exporting_config(receiver: OTLPReceiver, **privacy: Any) -> TelemetryConfig:
 
 @contextmanager
 def exporting_app(
-    receiver: OTLPReceiver, settings: Settings, **privacy: Any
+    receiver: TraceReceiver, settings: Settings, **privacy: Any
 ) -> Iterator[tuple[TestClient, TelemetryManager]]:
     telemetry = TelemetryManager(exporting_config(receiver, **privacy))
     app = create_app(settings, telemetry, metrics=Metrics(), recorder=DecisionRecorder(None))
@@ -317,15 +316,15 @@ def exporting_app(
         telemetry.shutdown()
 
 
-def _trace(receiver: OTLPReceiver, trace_id: str, names: set[str]) -> list[ReceivedSpan]:
-    def complete(spans: list[ReceivedSpan]) -> bool:
-        return names <= {s.name for s in spans if s.trace_id == trace_id}
-
-    return [s for s in receiver.wait_for(complete) if s.trace_id == trace_id]
+def _trace(receiver: TraceReceiver, trace_id: str, names: set[str]) -> list[SpanNode]:
+    """The received spans of ``trace_id`` once a span of each of ``names`` arrived."""
+    for name in sorted(names):
+        receiver.wait_for(lambda node, name=name: node.trace_id == trace_id and node.name == name)
+    return [node for node in receiver.spans if node.trace_id == trace_id]
 
 
 def test_tracestate_canary_never_reaches_the_otlp_receiver(
-    receiver: OTLPReceiver, upstream: Upstream, trace_id: str
+    receiver: TraceReceiver, upstream: Upstream, trace_id: str
 ) -> None:
     with exporting_app(receiver, Settings(search_url=upstream.url)) as (client, _):
         response = client.post(
@@ -345,7 +344,7 @@ def test_tracestate_canary_never_reaches_the_otlp_receiver(
 
 
 def test_allowed_tracestate_member_reaches_the_receiver_and_the_search_service(
-    receiver: OTLPReceiver, upstream: Upstream, trace_id: str
+    receiver: TraceReceiver, upstream: Upstream, trace_id: str
 ) -> None:
     settings = Settings(search_url=upstream.url)
     with exporting_app(receiver, settings, allowed_tracestate_keys=["vendor"]) as (client, _):
@@ -361,7 +360,7 @@ def test_allowed_tracestate_member_reaches_the_receiver_and_the_search_service(
 
 
 def test_search_service_gets_no_client_tracestate_nor_baggage(
-    receiver: OTLPReceiver, upstream: Upstream, trace_id: str
+    receiver: TraceReceiver, upstream: Upstream, trace_id: str
 ) -> None:
     with exporting_app(receiver, Settings(search_url=upstream.url)) as (client, _):
         client.post(
@@ -376,7 +375,7 @@ def test_search_service_gets_no_client_tracestate_nor_baggage(
 
 
 def test_unsampled_request_forwards_no_client_tracestate_nor_baggage(
-    receiver: OTLPReceiver, upstream: Upstream, trace_id: str
+    receiver: TraceReceiver, upstream: Upstream, trace_id: str
 ) -> None:
     with exporting_app(receiver, Settings(search_url=upstream.url)) as (client, _):
         client.post(
@@ -390,7 +389,7 @@ def test_unsampled_request_forwards_no_client_tracestate_nor_baggage(
 
 
 def test_configured_baggage_entries_are_forwarded_to_the_search_service(
-    receiver: OTLPReceiver, upstream: Upstream, trace_id: str
+    receiver: TraceReceiver, upstream: Upstream, trace_id: str
 ) -> None:
     settings = Settings(search_url=upstream.url)
     with exporting_app(receiver, settings, forwarded_baggage_keys=["tenant"]) as (client, _):
@@ -404,7 +403,7 @@ def test_configured_baggage_entries_are_forwarded_to_the_search_service(
 
 
 def test_model_endpoint_gets_no_client_tracestate_nor_baggage(
-    receiver: OTLPReceiver, upstream: Upstream, trace_id: str
+    receiver: TraceReceiver, upstream: Upstream, trace_id: str
 ) -> None:
     upstream.model_body = {"choices": [{"message": {"content": "4"}, "finish_reason": "stop"}]}
     settings = Settings(model="openai:test-model", openai_base_url=f"{upstream.url}/v1")
@@ -421,7 +420,7 @@ def test_model_endpoint_gets_no_client_tracestate_nor_baggage(
 
 
 def test_502_body_holds_the_upstream_error_excerpt_redacted(
-    receiver: OTLPReceiver, upstream: Upstream, trace_id: str
+    receiver: TraceReceiver, upstream: Upstream, trace_id: str
 ) -> None:
     upstream.model_status = 500
     upstream.model_body = {"error": f"bad request from {EMAIL}, card {CARD}"}
@@ -440,7 +439,7 @@ def test_502_body_holds_the_upstream_error_excerpt_redacted(
 
 
 def test_with_privacy_off_the_tracestate_reaches_the_receiver(
-    receiver: OTLPReceiver, upstream: Upstream, trace_id: str
+    receiver: TraceReceiver, upstream: Upstream, trace_id: str
 ) -> None:
     # The other tests' checks can fail: without privacy, the canary is exported.
     with exporting_app(receiver, Settings(search_url=upstream.url), enabled=False) as (client, _):

@@ -101,6 +101,59 @@ def test_tests_that_ask_for_nothing_see_opentelemetry_untouched(pytester: pytest
 
 
 @pytest.mark.slow
+def test_a_run_in_which_no_test_asks_loads_only_the_plugins_entry_point(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_plain="""
+        import sys
+
+        START_UP = {
+            "pytest_filagent_trace",
+            "pytest_filagent_trace._ini",
+            "pytest_filagent_trace.plugin",
+            "pytest_filagent_trace._pytest",
+            "pytest_filagent_trace._pytest.assertrepr",
+            "pytest_filagent_trace._pytest.fixtures",
+            "pytest_filagent_trace._pytest.options",
+            "pytest_filagent_trace._pytest.reporting",
+            "pytest_filagent_trace._pytest.run",
+            "pytest_filagent_trace._pytest.snapshot",
+        }
+
+        def loaded():
+            return {name for name in sys.modules if name.startswith("pytest_filagent_trace")}
+
+        def test_1_plain():
+            assert loaded() == START_UP
+            assert "opentelemetry.sdk.trace" not in sys.modules
+
+        def test_2_a_failing_comparison_elsewhere_loads_nothing(pytestconfig):
+            hook = pytestconfig.pluginmanager.hook
+            assert hook.pytest_assertrepr_compare(
+                config=pytestconfig, op="==", left=[1], right=[2]
+            )
+            assert loaded() == START_UP
+
+        def test_3_the_first_capture_loads_what_it_needs(trace_capture):
+            assert "pytest_filagent_trace._capture" in sys.modules
+            assert "opentelemetry.sdk.trace" in sys.modules
+            assert "pytest_filagent_trace._match" not in sys.modules
+            assert "pytest_filagent_trace._snapshot" not in sys.modules
+
+        def test_4_a_public_name_loads_its_package():
+            from pytest_filagent_trace import SpanTreeMismatch, assert_span_tree
+
+            assert assert_span_tree.__module__.startswith("pytest_filagent_trace._match")
+            assert SpanTreeMismatch.__module__ == "pytest_filagent_trace"
+            assert "pytest_filagent_trace._snapshot" not in sys.modules
+        """
+    )
+
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=4)
+
+
+@pytest.mark.slow
 def test_a_capture_leaves_the_global_slot_to_the_program(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         app="""
@@ -236,10 +289,7 @@ def trace_capture_provider():
 """
 
 
-def test_spans_of_a_leaked_trace_never_reach_a_later_test(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest(INJECTED_CONFTEST)
-    pytester.makepyfile(
-        test_worker="""
+LEAKED_WORKER_TESTS = """
         import threading
         from conftest import PROVIDER
 
@@ -269,8 +319,17 @@ def test_spans_of_a_leaked_trace_never_reach_a_later_test(pytester: pytest.Pytes
             with tracer.start_as_current_span("own"):
                 pass
             assert [node.name for node in trace_capture.spans] == ["own"]
-        """
-    )
+"""
+LEAKED_WORKER_SUMMARY = [
+    "*= spans of leaked traces =*",
+    "trace *, left open by test_worker.py::test_1_leaves_a_worker_running: "
+    "1 span(s) ended after the test: 'late child'",
+]
+
+
+def test_spans_of_a_leaked_trace_never_reach_a_later_test(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(INJECTED_CONFTEST)
+    pytester.makepyfile(test_worker=LEAKED_WORKER_TESTS)
 
     result = pytester.runpytest("-p", "no:randomly")
 
@@ -279,11 +338,23 @@ def test_spans_of_a_leaked_trace_never_reach_a_later_test(pytester: pytest.Pytes
         [
             "*SpanLeakWarning: span 'job' (trace *) started by "
             "test_worker.py::test_1_leaves_a_worker_running was still open*",
-            "*= spans of leaked traces =*",
-            "trace *, left open by test_worker.py::test_1_leaves_a_worker_running: "
-            "1 span(s) ended after the test: 'late child'",
+            *LEAKED_WORKER_SUMMARY,
         ]
     )
+
+
+@pytest.mark.slow
+def test_under_xdist_the_controller_reports_what_the_workers_leaked_traces_did(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(INJECTED_CONFTEST)
+    pytester.makepyfile(test_worker=LEAKED_WORKER_TESTS)
+
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-n", "2", "--dist", "loadfile")
+
+    result.assert_outcomes(passed=2, warnings=1)
+    result.stdout.fnmatch_lines(LEAKED_WORKER_SUMMARY)
+    assert result.stdout.str().count("spans of leaked traces") == 1
 
 
 def test_wait_for_async_waits_for_a_task_of_the_tests_own_loop(pytester: pytest.Pytester) -> None:

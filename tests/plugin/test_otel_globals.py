@@ -97,6 +97,27 @@ def test_a_tracer_got_during_the_loan_follows_the_global_afterwards() -> None:
     assert finished(exporter) == ["program's"]
 
 
+def test_a_following_tracer_works_as_a_decorator_and_sets_the_current_span() -> None:
+    install = install_fallback(lambda provider: None)
+    tracer = trace.get_tracer("module.level")
+    seen: list[str] = []
+
+    @tracer.start_as_current_span("decorated")
+    def work() -> None:
+        seen.append(trace.get_current_span().name)  # type: ignore[attr-defined]
+
+    try:
+        with tracer.start_as_current_span("outer", attributes={"k": 1}) as outer:
+            assert trace.get_current_span() is outer
+            work()
+        assert trace.get_current_span() is not outer
+    finally:
+        release_fallback(install)
+
+    assert seen == ["decorated"]
+    assert outer.attributes == {"k": 1}  # type: ignore[attr-defined]
+
+
 def test_nothing_is_lent_when_the_program_set_a_provider() -> None:
     provider, _ = program()
     trace.set_tracer_provider(provider)

@@ -172,3 +172,40 @@ def test_bytes_that_are_no_traces_data_are_refused() -> None:
 
     with pytest.raises(OtlpError, match="protobuf bytes: not a TracesData message"):
         load_traces(b"\x00\x01garbage")
+
+
+def _with_trace_state() -> list[ReadableSpan]:
+    from opentelemetry import trace
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags, TraceState
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    remote = SpanContext(
+        trace_id=0x4BF92F3577B34DA6A3CE929D0E0E4736,
+        span_id=0x00F067AA0BA902B7,
+        is_remote=True,
+        trace_flags=TraceFlags(TraceFlags.SAMPLED),
+        trace_state=TraceState([("vendor", "abc123"), ("other", "x")]),
+    )
+    parent = trace.set_span_in_context(NonRecordingSpan(remote))
+    with provider.get_tracer("shop").start_as_current_span("POST /orders", context=parent):
+        pass
+    with provider.get_tracer("shop").start_as_current_span("no state"):
+        pass
+    return list(exporter.get_finished_spans())
+
+
+def test_a_spans_trace_state_is_read_from_the_sdk_and_round_trips_through_otlp_json() -> None:
+    spans = _with_trace_state()
+    nodes = {node.name: node for tree in build_trees(spans) for node in tree.walk()}
+
+    assert nodes["POST /orders"].trace_state == "vendor=abc123,other=x"
+    assert nodes["no state"].trace_state == ""
+    document = otlp_json(build_trees(spans))
+    assert '"traceState":"vendor=abc123,other=x"' in document
+    assert document.count("traceState") == 1
+    loaded = {node.name: node.trace_state for node in load_traces(document)}
+    assert loaded == {"POST /orders": "vendor=abc123,other=x", "no state": ""}
+    # Not part of the text form: a snapshot does not change with a vendor's state.
+    assert "vendor" not in render_tree(build_trees(spans))

@@ -124,3 +124,50 @@ def test_clear_forgets_the_spans_and_new_ones_still_arrive() -> None:
         post(url, otlp_json([make("second")]).encode(), {"Content-Type": "application/json"})
 
         assert [node.name for node in receiver.spans] == ["second"]
+
+
+@pytest.mark.slow
+def test_a_plain_script_reports_to_the_trace_receiver_fixture(pytester: pytest.Pytester) -> None:
+    exporter_class()
+    pytester.makepyfile(
+        worker="""
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        from opentelemetry.trace import SpanKind
+
+        provider = TracerProvider()
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        tracer = provider.get_tracer("worker")
+        with tracer.start_as_current_span("job.run", kind=SpanKind.CONSUMER) as job:
+            job.set_attribute("job.id", 7)
+            with tracer.start_as_current_span("db.query", attributes={"db.system": "sqlite"}):
+                pass
+        provider.shutdown()
+        """,
+        test_worker="""
+        import subprocess, sys
+        from pytest_filagent_trace import assert_span_tree, span
+
+        def test_worker(trace_receiver):
+            subprocess.run(
+                [sys.executable, "worker.py"], env=trace_receiver.env(), check=True, timeout=60
+            )
+            trace_receiver.wait_for("db.query")
+            assert_span_tree(
+                trace_receiver,
+                span(
+                    "job.run",
+                    span("db.query", attributes={"db.system": "sqlite"}),
+                    kind="CONSUMER",
+                    attributes={"job.id": 7},
+                    scope="worker",
+                ),
+                exact=True,
+            )
+        """,
+    )
+
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+
+    result.assert_outcomes(passed=1)

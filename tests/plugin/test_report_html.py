@@ -105,6 +105,57 @@ def test_the_index_lists_tests_with_outcome_span_count_and_page() -> None:
     assert "<td>tests/a.py::test_two</td><td class='outcome failed'>failed</td>" in page
 
 
+def five_thousand_spans() -> tuple[object, object]:
+    """A 5,000-span trace (50 requests of 99 spans, 3 levels under each) and a deep span."""
+    requests = [
+        make(
+            f"request {number}",
+            *(
+                make(
+                    f"step {step}",
+                    *(make(f"query {query}", duration=MS // 10) for query in range(10)),
+                    duration=MS,
+                )
+                for step in range(9)
+            ),
+            duration=10 * MS,
+        )
+        for number in range(50)
+    ]
+    root = make("batch", *requests, duration=500 * MS)
+    deep = requests[37].children[4].children[6]
+    assert sum(1 for _ in root.walk()) == 5_000 + 1
+    return root, deep
+
+
+def test_a_page_of_5000_spans_opens_folded_and_stays_small() -> None:
+    root, _ = five_thousand_spans()
+    problem = root.children[12].children[3]  # type: ignore[attr-defined]
+
+    page = report_page("t", "failed", root, [(problem, "status: expected OK")])
+
+    assert len(page.encode()) < 4_000_000
+    rows = re.findall(
+        r"<div class='row([^']*)' id='span-\d+' data-id='\d+' data-depth='(\d)'", page
+    )
+    assert len(rows) == 5_001
+    shown = [depth for classes, depth in rows if "hidden" not in classes]
+    # The root and its 50 requests show; of the deeper rows only the way to the problem.
+    assert shown.count("1") == 50
+    assert shown.count("2") == 9  # the problem's request opened: its steps show
+    assert shown.count("3") == 10  # the problem step opened: its queries show
+    # Closed: the 49 other requests and every step but the problem's.
+    assert page.count("data-open='no'") == 49 + (50 * 9 - 1)
+    assert re.search(r"<div class='row problem' [^>]*>", page)
+
+
+def test_a_small_page_opens_with_every_subtree_open() -> None:
+    page = report_page("t", "passed", checkout())
+
+    assert "data-open='no'" not in page
+    assert " hidden'" not in page
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -153,3 +204,39 @@ def test_the_page_works_in_a_real_browser(tmp_path: Path) -> None:
         check=True,
     )
     assert screenshot.stat().st_size > 5_000
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="needs Debian's chromium package (apt-get install chromium)"
+)
+def test_a_deep_span_of_a_5000_span_page_can_be_selected_in_a_real_browser(
+    tmp_path: Path,
+) -> None:
+    root, deep = five_thousand_spans()
+    page = report_page("t", "passed", root)
+    key = next(key for key, data in spans_data(page).items() if data["fields"][0][1] == deep.path())  # type: ignore[attr-defined,index]
+    path = tmp_path / "page.html"
+    path.write_text(page)
+
+    dom = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            f"file://{path}?span={key}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+
+    assert f'<h2 id="selected-name">{deep.name}</h2>' in dom  # type: ignore[attr-defined]
+    selected = re.search(r'<div class="([^"]*)" id="span-' + key + '"', dom)
+    assert selected is not None
+    assert "selected" in selected.group(1)
+    assert "hidden" not in selected.group(1)

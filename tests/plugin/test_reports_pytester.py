@@ -91,6 +91,11 @@ def test_the_export_is_one_otlp_json_line_per_test_that_loads_back(
     }
     loaded = load_traces(pytester.path / "traces.jsonl")
     assert [tree.roots[0].name for tree in loaded.traces()] == ["POST /checkout"] * 3
+    by_test = loaded.by_test()
+    assert sorted(by_test) == sorted(statuses)
+    [root] = by_test["test_shop.py::test_fails"].traces()[0].roots
+    assert not any(key.startswith("test.") for key in root.attributes)
+    assert len(by_test["test_shop.py::test_fails"]) == len(loaded) // 3
     assert not list(pytester.path.glob("traces.jsonl.part-*"))
 
 

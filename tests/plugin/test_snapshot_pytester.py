@@ -236,6 +236,41 @@ def test_the_snapshot_of_a_removed_test_is_reported_unused_and_fails_the_run(
     )
 
 
+def test_an_unused_snapshot_is_reported_for_a_test_file_given_as_a_path(
+    project: pytest.Pytester,
+) -> None:
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=3)
+    project.makepyfile(test_agent=WITHOUT_HEALTH)
+
+    result = run_pytest(project, "--snapshot-details", "test_agent.py")
+
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        [
+            "*2 snapshots passed. 1 snapshot unused.*",
+            "Unused test_health (snapshots/test_agent/test_health.trace)",
+        ]
+    )
+    updated = run_pytest(project, "--snapshot-update", "test_agent.py")
+    updated.stdout.fnmatch_lines(["*1 unused snapshot deleted.*"])
+    assert not (project.path / "snapshots" / "test_agent" / "test_health.trace").exists()
+
+
+def test_the_snapshots_of_a_test_file_not_selected_are_never_reported(
+    project: pytest.Pytester,
+) -> None:
+    project.makepyfile(test_other=TESTS)
+    run_pytest(project, "--snapshot-update").assert_outcomes(passed=6)
+    project.makepyfile(test_agent=WITHOUT_HEALTH)
+
+    result = run_pytest(project, "--snapshot-update", "test_other.py")
+
+    result.assert_outcomes(passed=3)
+    result.stdout.no_fnmatch_line("*unused*")
+    result.stdout.no_fnmatch_line("*deleted*")
+    assert (project.path / "snapshots" / "test_agent" / "test_health.trace").exists()
+
+
 def test_snapshot_update_deletes_the_snapshot_of_a_removed_test(
     project: pytest.Pytester,
 ) -> None:
