@@ -44,6 +44,15 @@ def connections(instrumented: None) -> Iterator[list[sqlite3.Connection]]:
         connection.close()
 
 
+def _execute(statement: str) -> None:
+    """Run one statement on a fresh in-memory database, closed after it."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.cursor().execute(statement)
+    finally:
+        connection.close()
+
+
 def _one_child_under_root(name: str) -> object:
     return span("rootSpan", span(name, kind="CLIENT", attributes={"db.system": "sqlite"}))
 
@@ -84,13 +93,11 @@ def test_callproc(
 
 # upstream: TestSQLite3Integration.test_uninstrument
 def test_uninstrument(trace_capture: TraceCapture, instrumented: None) -> None:
-    with sqlite3.connect(":memory:") as connection:
-        connection.cursor().execute(CREATE)
+    _execute(CREATE)
     assert_spans(trace_capture, "CREATE", count=1)
     SQLite3Instrumentor().uninstrument()
     trace_capture.clear()
-    with sqlite3.connect(":memory:") as connection:
-        connection.cursor().execute(CREATE)
+    _execute(CREATE)
     assert_spans(trace_capture, "*", count=0)
 
 
@@ -112,8 +119,7 @@ def test_uninstrument_connection_with_instrument(
 def test_no_op_tracer_provider(trace_capture: TraceCapture) -> None:
     SQLite3Instrumentor().instrument(tracer_provider=trace.NoOpTracerProvider())
     try:
-        with sqlite3.connect(":memory:") as connection:
-            connection.cursor().execute(CREATE)
+        _execute(CREATE)
     finally:
         SQLite3Instrumentor().uninstrument()
     assert_spans(trace_capture, "*", count=0)
@@ -121,15 +127,15 @@ def test_no_op_tracer_provider(trace_capture: TraceCapture) -> None:
 
 # upstream: TestSQLite3Integration.test_suppress_instrumentation
 def test_suppress_instrumentation(trace_capture: TraceCapture, instrumented: None) -> None:
-    with sqlite3.connect(":memory:") as connection, suppress_instrumentation():
-        connection.cursor().execute(CREATE)
+    with suppress_instrumentation():
+        _execute(CREATE)
     assert_spans(trace_capture, "*", count=0)
 
 
 # upstream: TestSQLite3Integration.test_span_failed
 def test_span_failed(trace_capture: TraceCapture, instrumented: None) -> None:
-    with sqlite3.connect(":memory:") as connection, pytest.raises(sqlite3.OperationalError):
-        connection.cursor().execute("SELECT * FROM nonexistent_table")
+    with pytest.raises(sqlite3.OperationalError):
+        _execute("SELECT * FROM nonexistent_table")
     assert_span_tree(
         trace_capture,
         span(
@@ -145,8 +151,7 @@ def test_span_failed(trace_capture: TraceCapture, instrumented: None) -> None:
 def test_span_attributes_are_exactly_system_and_statement(
     trace_capture: TraceCapture, instrumented: None
 ) -> None:
-    with sqlite3.connect(":memory:") as connection:
-        connection.cursor().execute(CREATE)
+    _execute(CREATE)
     assert_span_tree(
         trace_capture,
         span(
@@ -161,8 +166,7 @@ def test_span_attributes_are_exactly_system_and_statement(
 def test_scope_version_and_schema_url(trace_capture: TraceCapture, instrumented: None) -> None:
     from opentelemetry.instrumentation.sqlite3.version import __version__
 
-    with sqlite3.connect(":memory:") as connection:
-        connection.cursor().execute(CREATE)
+    _execute(CREATE)
     assert_span_tree(
         trace_capture,
         span(
