@@ -9,15 +9,26 @@ attribute set.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from sqlite3 import dbapi2
 
 import pytest
 from opentelemetry import trace
+from opentelemetry.instrumentation._semconv import (
+    OTEL_SEMCONV_STABILITY_OPT_IN,
+    _OpenTelemetrySemanticConventionStability,
+)
 from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 
-from pytest_filagent_trace import TraceCapture, assert_span_tree, assert_spans, glob, span
+from pytest_filagent_trace import (
+    SpanPattern,
+    TraceCapture,
+    assert_span_tree,
+    assert_spans,
+    glob,
+    span,
+)
 
 CREATE = "CREATE TABLE IF NOT EXISTS test (id integer)"
 INSERT = "INSERT INTO test (id) VALUES (?)"
@@ -53,7 +64,7 @@ def _execute(statement: str) -> None:
         connection.close()
 
 
-def _one_child_under_root(name: str) -> object:
+def _one_child_under_root(name: str) -> SpanPattern:
     return span("rootSpan", span(name, kind="CLIENT", attributes={"db.system": "sqlite"}))
 
 
@@ -144,6 +155,60 @@ def test_span_failed(trace_capture: TraceCapture, instrumented: None) -> None:
             status="ERROR: OperationalError: no such table: nonexistent_table",
             attributes={"db.statement": "SELECT * FROM nonexistent_table"},
         ),
+    )
+
+
+@pytest.fixture
+def opt_in(
+    trace_capture: TraceCapture, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[str], None]]:
+    """Instrument under a given ``OTEL_SEMCONV_STABILITY_OPT_IN``, read afresh, as upstream's
+    ``use_semconv_opt_in`` does; the stability mode is read again by the next test."""
+
+    def instrument(mode: str) -> None:
+        monkeypatch.setenv(OTEL_SEMCONV_STABILITY_OPT_IN, mode)
+        _OpenTelemetrySemanticConventionStability._initialized = False
+        SQLite3Instrumentor().instrument(tracer_provider=trace.get_tracer_provider())
+
+    yield instrument
+    SQLite3Instrumentor().uninstrument()
+    _OpenTelemetrySemanticConventionStability._initialized = False
+
+
+def _only_these_attributes(capture: TraceCapture, attributes: dict[str, str]) -> None:
+    # Upstream asserts the attributes present, then lists absent ones (no connection, peer
+    # or server attribute, none of the other convention): exact_attributes says both.
+    _execute("SELECT 1")
+    assert_span_tree(
+        capture,
+        span("SELECT", kind="CLIENT", attributes=attributes, exact_attributes=True),
+        exact_spans=True,
+    )
+
+
+# upstream: TestSQLite3Integration.test_semconv_default
+def test_semconv_default(trace_capture: TraceCapture, opt_in: Callable[[str], None]) -> None:
+    opt_in("")
+    _only_these_attributes(trace_capture, {"db.system": "sqlite", "db.statement": "SELECT 1"})
+
+
+# upstream: TestSQLite3Integration.test_semconv_stable
+def test_semconv_stable(trace_capture: TraceCapture, opt_in: Callable[[str], None]) -> None:
+    opt_in("database,http")
+    _only_these_attributes(trace_capture, {"db.system.name": "sqlite", "db.query.text": "SELECT 1"})
+
+
+# upstream: TestSQLite3Integration.test_semconv_dup
+def test_semconv_dup(trace_capture: TraceCapture, opt_in: Callable[[str], None]) -> None:
+    opt_in("database/dup,http/dup")
+    _only_these_attributes(
+        trace_capture,
+        {
+            "db.system": "sqlite",
+            "db.system.name": "sqlite",
+            "db.statement": "SELECT 1",
+            "db.query.text": "SELECT 1",
+        },
     )
 
 
