@@ -14,11 +14,13 @@ from __future__ import annotations
 from types import EllipsisType
 from typing import Any
 
+from pytest_filagent_trace._match.links import LinkPattern, TargetPath, link
 from pytest_filagent_trace._match.matchers import ANY, starts_with
 from pytest_filagent_trace._match.patterns import SpanPattern, span
 from pytest_filagent_trace._textform import (
     DRAFT_ANY,
     Draft,
+    DraftLink,
     DraftPrefix,
     TreeSyntaxError,
     parse_drafts,
@@ -80,7 +82,15 @@ def _pattern(draft: Draft, built: dict[int, SpanPattern]) -> SpanPattern:
         events=draft.events,
         duration=draft.duration,
         orphan=draft.orphan,
+        links=None if draft.links is None else [_link(d) for d in draft.links],
     )
+
+
+def _link(draft: DraftLink) -> LinkPattern:
+    attributes = {key: _expected_value(value) for key, value in draft.attributes.items()}
+    if draft.path is None:
+        return link(attributes=attributes, captured=False)
+    return link(to=TargetPath(draft.path, draft.ordinal), attributes=attributes)
 
 
 def _expected_value(value: Any) -> Any:

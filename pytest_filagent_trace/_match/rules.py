@@ -66,7 +66,7 @@ def differences(
     if pattern.origin is not None:
         yield from pattern.origin.differences(node)
     if pattern.links is not None:
-        yield from _links(pattern, node)
+        yield from _links(pattern, node, markers)
     if pattern.matchers:
         yield from _attributes(pattern, node)
     only_listed = pattern.exact_attributes
@@ -183,7 +183,8 @@ def _attributes(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
         )
 
 
-def _links(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
+def _links(pattern: SpanPattern, node: SpanNode, exact: bool) -> Iterator[Difference]:
+    # Listed links must each find their own; under exact=True they must be all of them.
     expected = pattern.links or ()
     placed = assign(expected, node.links)
     found = "; ".join(link_text(actual) for actual in node.links) or "none"
@@ -193,6 +194,12 @@ def _links(pattern: SpanPattern, node: SpanNode) -> Iterator[Difference]:
                 f"link {link_pattern!r}: missing; links: {found}",
                 f"link {_clip(repr(link_pattern))} missing",
             )
+    if exact and len(node.links) > len(expected):
+        extra = len(node.links) - len(expected)
+        yield Difference(
+            f"{extra} link{'s' if extra != 1 else ''} not expected (exact=True); links: {found}",
+            f"{extra} more link{'s' if extra != 1 else ''}",
+        )
 
 
 def _extra_attributes(pattern: SpanPattern, node: SpanNode, option: str) -> Difference:

@@ -25,9 +25,12 @@ __all__ = [
 AttributeKey = tuple[tuple[str, ValueKey], ...]
 """The sort key of a span's or event's attributes: (name, value key) by name."""
 
-SpanKey = tuple[ValueKey, str, str, ValueKey | tuple[()], AttributeKey, tuple[Any, ...]]
+SpanKey = tuple[
+    ValueKey, str, str, ValueKey | tuple[()], AttributeKey, tuple[Any, ...], tuple[Any, ...]
+]
 """The sort key of one span without its children: name, kind, status, description,
-attributes, then events as (name key, attribute key)."""
+attributes, events as (name key, attribute key), then links as (captured, target path
+key, attribute key)."""
 
 
 class MaskedAttribute(NamedTuple):

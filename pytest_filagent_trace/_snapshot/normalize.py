@@ -9,7 +9,9 @@ The result is identical on every run, machine, test order and worker:
 - ports, the machine's host name, the repository root, temporary paths, process and
   thread ids, durations, timestamps, stack traces and user agents are masked;
 - siblings are ordered by name, then attributes, then their subtrees (never by the
-  thread scheduler), unless start order is asked for.
+  thread scheduler), unless start order is asked for;
+- links point at the copies of their targets (a snapshot names them by path); a link to a
+  span outside the data keeps only its numbered ids and masked attributes.
 
 Three steps, each visiting every span once: **mask** copies each span with its values
 masked (ids become tokens) and gives it the key that orders it; **order** sorts siblings,
@@ -33,8 +35,8 @@ from pytest_filagent_trace._snapshot.masks import AttributeRules
 from pytest_filagent_trace._snapshot.options import SnapshotOptions
 from pytest_filagent_trace._snapshot.order import rank_canonically
 from pytest_filagent_trace._snapshot.ordinals import Ordinals
-from pytest_filagent_trace._snapshot.values import MaskedText, ValueMasker
-from pytest_filagent_trace._spans import SpanEvent, SpanNode, SpanTree, trace_groups
+from pytest_filagent_trace._snapshot.values import MaskedText, Token, ValueMasker
+from pytest_filagent_trace._spans import SpanEvent, SpanLink, SpanNode, SpanTree, trace_groups
 
 __all__ = ["normalize_traces"]
 
@@ -58,6 +60,7 @@ def normalize_traces(data: object, options: SnapshotOptions | None = None) -> li
     groups = trace_groups(data)
     masker = _SpanMasker(options, groups)
     traces = [masker.trace(trace_id, roots) for trace_id, roots in groups]
+    masker.link_copies()
     if options.order == "canonical":
         rank_canonically(masker.levels, masker.keys, traces)
     return _numbered(traces, masker.pending)
@@ -96,6 +99,27 @@ class _SpanMasker:
         # Copies holding tokens: their name, description and events when those do, else
         # None (only attribute values, which hold their tokens in place).
         self.pending: dict[SpanNode, MaskedFields | None] = {}
+        # Each span's copy, for the links, which point at copies once every span has one.
+        self.copies: dict[SpanNode, SpanNode] = {}
+        self.linking: list[tuple[SpanNode, SpanNode]] = []
+
+    def link_copies(self) -> None:
+        """Give the copies of linking spans their links, with masked attributes, pointing
+        at the copies of their targets, and put the links in their sort keys."""
+        for node, copy in self.linking:
+            links, keys = [], []
+            for link in node.links:
+                attributes, attribute_key, _ = self.span_attributes.mask(link.attributes)
+                target = self.copies.get(link.target) if link.target is not None else None
+                path_key = () if target is None else self._path_key(link.target)
+                links.append(SpanLink(link.trace_id, link.span_id, attributes, target))
+                keys.append((target is not None, path_key, attribute_key))
+            copy.links = links
+            self.keys[copy] = (*self.keys[copy][:-1], tuple(keys))
+
+    def _path_key(self, target: Any) -> tuple[Any, ...]:
+        names = [target.name, *(node.name for node in target.ancestors())]
+        return tuple(self.values.value(name).key for name in reversed(names))
 
     def trace(self, trace_id: str, roots: list[SpanNode]) -> MaskedTrace:
         """The masked copies of one trace's subtrees."""
@@ -166,7 +190,11 @@ class _SpanMasker:
             description_key,
             attribute_key,
             tuple(event_keys),
+            (),
         )
+        self.copies[node] = copy
+        if node.links:
+            self.linking.append((node, copy))
         while len(self.levels) <= depth:
             self.levels.append([])
         self.levels[depth].append(copy)
@@ -218,9 +246,21 @@ def _numbered(
             span.parent_span_id = ordinals.spans[span.parent_span_id]
         if span in pending:
             _number_tokens(span, pending[span], ordinals)
+        if span.links:
+            span.links = [_numbered_link(link, ordinals) for link in span.links]
     return [
         SpanTree(trace_id=ordinals.traces[trace.trace_id], roots=trace.roots) for trace in traces
     ]
+
+
+def _numbered_link(link: SpanLink, ordinals: Ordinals) -> SpanLink:
+    """A link with numbered ids (its target's, or new ordinals outside) and attributes."""
+    return SpanLink(
+        ordinals.label(Token("trace", link.trace_id)),
+        ordinals.label(Token("span", link.span_id)),
+        {key: ordinals.value(value) for key, value in link.attributes.items()},
+        link.target,
+    )
 
 
 def _number_tokens(span: SpanNode, fields: MaskedFields | None, ordinals: Ordinals) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pytest_filagent_trace._spans.convert import node_from_span, nodes_from_spans
 from pytest_filagent_trace._spans.node import PATH_SEPARATOR, SpanEvent, SpanLink, SpanNode
-from pytest_filagent_trace._spans.paths import NumberedPath, numbered_paths
+from pytest_filagent_trace._spans.paths import NumberedPath, PathPlaces, numbered_paths
 from pytest_filagent_trace._spans.source import (
     roots_of,
     sources_of,
@@ -33,6 +33,7 @@ __all__ = [
     "MISSING",
     "PATH_SEPARATOR",
     "NumberedPath",
+    "PathPlaces",
     "SpanEvent",
     "SpanLink",
     "SpanNode",

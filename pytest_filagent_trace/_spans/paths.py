@@ -34,3 +34,28 @@ def numbered_paths(nodes: Sequence[SpanNode]) -> list[NumberedPath]:
         seen[path] += 1
         numbered.append(NumberedPath(path, seen[path], totals[path]))
     return numbered
+
+
+class PathPlaces:
+    """Where spans stand among the spans sharing their path in their tree, remembered per
+    tree root: a link's target is written as its path, numbered when the path is shared.
+
+    Example:
+        >>> PathPlaces().place(node)  # doctest: +SKIP
+        NumberedPath(path='run › tool', ordinal=2, total=2)
+    """
+
+    def __init__(self) -> None:
+        self._by_root: dict[SpanNode, dict[SpanNode, NumberedPath]] = {}
+
+    def place(self, node: SpanNode) -> NumberedPath:
+        """``node``'s path, its ordinal amongst the spans of its tree with that path (in
+        reading order, 1-based), and their count."""
+        root = node
+        while root.parent is not None:
+            root = root.parent
+        places = self._by_root.get(root)
+        if places is None:
+            nodes = list(root.walk())
+            places = self._by_root[root] = dict(zip(nodes, numbered_paths(nodes), strict=True))
+        return places[node]

@@ -1,13 +1,20 @@
 """The one text form of a trace: values, the writer, the parser (drafts only).
 
 ``values`` holds the lexicon and quoting, ``writer`` draws nodes (a leaf: span trees print
-themselves with it), ``render`` draws anything the source adapter accepts, ``parser`` reads
-expected text into ``drafts`` through a ``cursor``; ``_match`` turns drafts into patterns.
+themselves with it) and ``links`` their ``→ link`` lines, ``render`` draws anything the
+source adapter accepts, ``parser`` reads expected text into ``drafts`` through a
+``cursor``; ``_match`` turns drafts into patterns.
 """
 
 from __future__ import annotations
 
-from pytest_filagent_trace._textform.drafts import DRAFT_ANY, Draft, DraftPrefix, TreeSyntaxError
+from pytest_filagent_trace._textform.drafts import (
+    DRAFT_ANY,
+    Draft,
+    DraftLink,
+    DraftPrefix,
+    TreeSyntaxError,
+)
 from pytest_filagent_trace._textform.parser import parse_drafts
 from pytest_filagent_trace._textform.render import render_tree
 from pytest_filagent_trace._textform.values import (
@@ -37,6 +44,7 @@ __all__ = [
     "KINDS",
     "STATUSES",
     "Draft",
+    "DraftLink",
     "DraftPrefix",
     "LineParts",
     "TreeSyntaxError",

@@ -200,6 +200,21 @@ class LineCursor:
             raise self.fail(f"attribute {key} is given twice", start)
         into[key] = value
 
+    def attribute_group(self, into: dict[str, Any]) -> None:
+        """``{key=value, ...}`` at the cursor, read into ``into``."""
+        self.pos += 1
+        self.skip_spaces()
+        while self.peek() != "}":
+            self.attribute(into)
+            self.skip_spaces()
+            if self.peek() == ",":
+                self.pos += 1
+                self.skip_spaces()
+            elif self.peek() != "}":
+                found = f'"{self.peek()}"' if self.peek() else "the end of the line"
+                raise self.fail(f'expected "," or "}}" after an attribute, found {found}')
+        self.pos += 1
+
     def comment_or_end(self) -> bool:
         self.skip_spaces()
         return self.at_end() or self.peek() == "#"

@@ -1,4 +1,5 @@
-"""What the parser yields: drafts of expected spans, their value markers, and its error."""
+"""What the parser yields: drafts of expected spans and their links, their value markers,
+and its error."""
 
 from __future__ import annotations
 
@@ -46,6 +47,16 @@ DRAFT_ANY = _DraftAny()
 
 
 @dataclass
+class DraftLink:
+    """One ``→ link`` line of expected text: the target's path, or None for a link to a span
+    outside the capture; the ordinal amongst the spans sharing that path; the attributes."""
+
+    path: tuple[str, ...] | None
+    ordinal: int | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Draft:
     """One span line of expected text, as read: the parser's output, before any matcher."""
 
@@ -57,4 +68,5 @@ class Draft:
     attributes: dict[str, Any] = field(default_factory=dict)
     events: list[str] | None = None
     duration: str | None = None
+    links: list[DraftLink] | None = None
     children: list[Draft | EllipsisType] = field(default_factory=list)

@@ -14,6 +14,7 @@ from types import EllipsisType
 
 from pytest_filagent_trace._textform.cursor import LineCursor
 from pytest_filagent_trace._textform.drafts import Draft, TreeSyntaxError
+from pytest_filagent_trace._textform.links import is_link_line, read_link
 from pytest_filagent_trace._textform.values import (
     _WORD,
     BUDGET,
@@ -65,20 +66,6 @@ def _marker_group(cursor: LineCursor, draft: Draft) -> None:
     _marker(word.group(), description, draft, cursor, start)
 
 
-def _attribute_group(cursor: LineCursor, draft: Draft) -> None:
-    cursor.pos += 1
-    cursor.skip_spaces()
-    while cursor.peek() != "}":
-        cursor.attribute(draft.attributes)
-        cursor.skip_spaces()
-        if cursor.peek() == ",":
-            cursor.pos += 1
-            cursor.skip_spaces()
-        elif cursor.peek() != "}":
-            raise cursor.fail(f'expected "," or "}}" after an attribute, found {_found(cursor)}')
-    cursor.pos += 1
-
-
 def _event_group(cursor: LineCursor, draft: Draft) -> None:
     if draft.events is not None:
         raise cursor.fail("events are given twice")
@@ -121,7 +108,7 @@ def _head(cursor: LineCursor, draft: Draft) -> None:
         if char == "[":
             _marker_group(cursor, draft)
         elif char == "{":
-            _attribute_group(cursor, draft)
+            cursor.attribute_group(draft.attributes)
         elif char == "<":
             _event_group(cursor, draft)
         elif char == "(":
@@ -138,6 +125,11 @@ def _detail(cursor: LineCursor, last: Draft | None) -> None:
         raise cursor.fail(
             "expected a span at the start of the line; child spans start with ├── or └──"
         )
+    if is_link_line(cursor.text):
+        if last.links is None:
+            last.links = []
+        last.links.append(read_link(cursor))
+        return
     try:
         cursor.attribute(last.attributes)
     except TreeSyntaxError as error:
@@ -218,6 +210,12 @@ def parse_drafts(text: str) -> list[Draft | EllipsisType]:
         siblings = roots if parent is None else parent.children
         item: Draft | EllipsisType = ...
         last = None
+        if is_link_line(cursor.text):
+            raise cursor.fail(
+                "a → link line belongs under the span it links from: indent it below that"
+                " span's line, like an attribute line",
+                0,
+            )
         if not _is_ellipsis(cursor.text):
             last = item = Draft(name=cursor.name())
             _head(cursor, last)

@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
@@ -122,3 +123,39 @@ def _shortened(value: Any, limit: int | None) -> str:
         # value still round-trips.
         return quote(value[:limit]) + "..."
     return format_value(value)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _is_bare_name(name: str) -> bool:
+    return (
+        name not in ("", "...")
+        and name == name.strip()
+        and name.isprintable()
+        and name[0] not in "\"'#│├└|`+→"
+        and not name.startswith("->")
+        and _NAME_END.search(name) is None
+    )
+
+
+def _is_bare_text(text: str, forbidden: str) -> bool:
+    return (
+        text != ""
+        and text == text.strip()
+        and text.isprintable()
+        and text[0] not in "\"'"
+        and not any(char in text for char in forbidden)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_text(name: str) -> str:
+    # Cached: a trace repeats a few dozen span names on thousands of spans.
+    return name if _is_bare_name(name) else quote(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_text(key: str) -> str:
+    # Cached: a trace repeats the same few dozen attribute keys on every span.
+    return key if key != "..." and _BARE_KEY.fullmatch(key) else quote(key)

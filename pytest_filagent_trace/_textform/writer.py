@@ -6,18 +6,20 @@ Example:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
-    from pytest_filagent_trace._spans import SpanNode
+    from pytest_filagent_trace._spans import SpanLink, SpanNode
 
 
+from pytest_filagent_trace._spans.paths import PathPlaces
+from pytest_filagent_trace._textform.links import link_head
 from pytest_filagent_trace._textform.values import (
-    _BARE_KEY,
-    _NAME_END,
+    _is_bare_text,
+    _key_text,
+    _name_text,
     _shortened,
     format_duration,
     format_value,
@@ -28,38 +30,6 @@ _Span = TypeVar("_Span")
 _MID, _LAST, _PIPE, _BLANK = "├── ", "└── ", "│   ", "    "
 
 # --------------------------------------------------------------------------- rendering
-
-
-def _is_bare_name(name: str) -> bool:
-    return (
-        name not in ("", "...")
-        and name == name.strip()
-        and name.isprintable()
-        and name[0] not in "\"'#│├└|`+"
-        and _NAME_END.search(name) is None
-    )
-
-
-def _is_bare_text(text: str, forbidden: str) -> bool:
-    return (
-        text != ""
-        and text == text.strip()
-        and text.isprintable()
-        and text[0] not in "\"'"
-        and not any(char in text for char in forbidden)
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _name_text(name: str) -> str:
-    # Cached: a trace repeats a few dozen span names on thousands of spans.
-    return name if _is_bare_name(name) else quote(name)
-
-
-@functools.lru_cache(maxsize=4096)
-def _key_text(key: str) -> str:
-    # Cached: a trace repeats the same few dozen attribute keys on every span.
-    return key if key != "..." and _BARE_KEY.fullmatch(key) else quote(key)
 
 
 def node_head(node: SpanNode, *, events: bool = True, durations: bool = False) -> str:
@@ -176,8 +146,14 @@ def _all_items(attributes: Mapping[str, Any], known: dict[tuple[str, str], str])
     return items
 
 
-# What draw_lines needs of one span: its head, its attribute items, a trailing comment.
-LineParts = tuple[str, list[str], str]
+class LineParts(NamedTuple):
+    """What :func:`draw_lines` needs of one span."""
+
+    head: str
+    items: list[str]
+    comment: str = ""
+    notes: Sequence[str] = ()
+    """Lines of their own under the span, after its attributes: its ``→ link`` lines."""
 
 
 def draw_lines(
@@ -199,7 +175,7 @@ def draw_lines(
         >>> draw_lines(
         ...     ["root"],
         ...     children=lambda span: [],
-        ...     parts=lambda span: (span, ['k="v"'], ""),
+        ...     parts=lambda span: LineParts(span, ['k="v"']),
         ...     trace_of=lambda span: 1,
         ...     width=100,
         ... )
@@ -215,16 +191,18 @@ def draw_lines(
         stack: list[tuple[_Span, str, str]] = [(root, "", "")]
         while stack:
             span, lead, child_prefix = stack.pop()
-            head, items, comment = parts(span)
+            head, items, comment, notes = parts(span)
             head = lead + head
             kids = children(span)
             inline = head + " {" + ", ".join(items) + "}" if items else head
+            detail = child_prefix + (_PIPE if kids else _BLANK)
             if len(inline) <= width or not items:
                 lines.append(inline + comment)
             else:
                 lines.append(head + comment)
-                detail = child_prefix + (_PIPE if kids else _BLANK)
                 lines += [detail + item for item in items]
+            if notes:
+                lines += [detail + note for note in notes]
             if kids:
                 # Pushed last child first, so the first child is drawn next. The prefixes
                 # are built once per parent, not once per child: a span may have thousands.
@@ -246,13 +224,15 @@ def render_roots(
     max_value_length: int | None = None,
     marks: Mapping[SpanNode, str] | None = None,
     keep: Callable[[SpanNode], bool] | None = None,
+    links: bool = True,
 ) -> str:
     """Draw the given root spans and their subtrees in the text form (see ``render_tree``).
 
     Takes the nodes themselves, so span trees can print themselves without the source
     adapter. With ``keep``, only the children it keeps are drawn; the others of each
     level are summed up in one ``...  # 9,990 more spans`` line, which still reads back as
-    the text form (``...`` stands for other spans).
+    the text form (``...`` stands for other spans). With ``links``, each link of a span is
+    a ``→ link`` line under it, naming its target by path.
     """
     shown: bool | tuple[str, ...] = (
         attributes if isinstance(attributes, bool) else tuple(attributes)
@@ -260,10 +240,12 @@ def render_roots(
     masked = tuple(mask or ())
     every_attribute = shown is True and not masked and max_value_length is None
     known_items: dict[tuple[str, str], str] = {}
+    places = PathPlaces()
 
     def parts(node: SpanNode | _Elided) -> LineParts:
         if isinstance(node, _Elided):
-            return "...", [], f"  # {node.spans:,} more span{'s' if node.spans != 1 else ''}"
+            more = f"  # {node.spans:,} more span{'s' if node.spans != 1 else ''}"
+            return LineParts("...", [], more)
         items = (
             _all_items(node.attributes, known_items)
             if every_attribute
@@ -272,7 +254,8 @@ def render_roots(
         comment = ""
         if marks is not None and node in marks:
             comment = "  # " + " ".join(marks[node].split())
-        return node_head(node, events=events, durations=durations), items, comment
+        notes = [_link_text(link, places) for link in node.links] if links else ()
+        return LineParts(node_head(node, events=events, durations=durations), items, comment, notes)
 
     def children(node: SpanNode | _Elided) -> Sequence[SpanNode | _Elided]:
         if isinstance(node, _Elided):
@@ -288,6 +271,14 @@ def render_roots(
     drawn: Sequence[SpanNode | _Elided] = roots
     lines = draw_lines(drawn, children=children, parts=parts, trace_of=_trace_of, width=width)
     return "\n".join(lines)
+
+
+def _link_text(link: SpanLink, places: PathPlaces) -> str:
+    head = link_head(link, places)
+    if not link.attributes:
+        return head
+    items = ", ".join(attribute_text(key, link.attributes[key]) for key in sorted(link.attributes))
+    return f"{head} {{{items}}}"
 
 
 class _Elided:
