@@ -7,8 +7,14 @@ test, so nothing leaks between tests in any order or worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 from opentelemetry import trace
+from opentelemetry.instrumentation._semconv import (
+    OTEL_SEMCONV_STABILITY_OPT_IN,
+    _OpenTelemetrySemanticConventionStability,
+)
 
 from pytest_filagent_trace import TraceCapture
 
@@ -17,3 +23,20 @@ from pytest_filagent_trace import TraceCapture
 def tracer(trace_capture: TraceCapture) -> trace.Tracer:
     """A tracer of the provider the capture reads from, for the tests' own root spans."""
     return trace.get_tracer_provider().get_tracer("examples")
+
+
+@pytest.fixture
+def semconv(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Choose ``OTEL_SEMCONV_STABILITY_OPT_IN`` for the instrumentors this test sets up.
+
+    The instrumentations read the choice once per process, as upstream's tests know: the
+    reading is reset on the way in and on the way out, so the next test reads afresh
+    whatever an earlier one (or the service's own set-up) chose.
+    """
+
+    def choose(mode: str) -> None:
+        monkeypatch.setenv(OTEL_SEMCONV_STABILITY_OPT_IN, mode)
+        _OpenTelemetrySemanticConventionStability._initialized = False
+
+    yield choose
+    _OpenTelemetrySemanticConventionStability._initialized = False

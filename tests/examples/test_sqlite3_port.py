@@ -14,10 +14,6 @@ from sqlite3 import dbapi2
 
 import pytest
 from opentelemetry import trace
-from opentelemetry.instrumentation._semconv import (
-    OTEL_SEMCONV_STABILITY_OPT_IN,
-    _OpenTelemetrySemanticConventionStability,
-)
 from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 
@@ -160,19 +156,17 @@ def test_span_failed(trace_capture: TraceCapture, instrumented: None) -> None:
 
 @pytest.fixture
 def opt_in(
-    trace_capture: TraceCapture, monkeypatch: pytest.MonkeyPatch
+    trace_capture: TraceCapture, semconv: Callable[[str], None]
 ) -> Iterator[Callable[[str], None]]:
-    """Instrument under a given ``OTEL_SEMCONV_STABILITY_OPT_IN``, read afresh, as upstream's
-    ``use_semconv_opt_in`` does; the stability mode is read again by the next test."""
+    """Instrument under a given ``OTEL_SEMCONV_STABILITY_OPT_IN``, as upstream's
+    ``use_semconv_opt_in`` does."""
 
     def instrument(mode: str) -> None:
-        monkeypatch.setenv(OTEL_SEMCONV_STABILITY_OPT_IN, mode)
-        _OpenTelemetrySemanticConventionStability._initialized = False
+        semconv(mode)
         SQLite3Instrumentor().instrument(tracer_provider=trace.get_tracer_provider())
 
     yield instrument
     SQLite3Instrumentor().uninstrument()
-    _OpenTelemetrySemanticConventionStability._initialized = False
 
 
 def _only_these_attributes(capture: TraceCapture, attributes: dict[str, str]) -> None:
