@@ -1,0 +1,1 @@
+"""opentelemetry-instrumentation-flask's tests, ported: the app, its fixtures, the tests."""
