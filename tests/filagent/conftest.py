@@ -14,8 +14,10 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from filagent.serving import serve_in_thread
+from filagent.telemetry.privacy import Redactor
 from filagent.telemetry.setup import TelemetryManager
 from filagent.telemetry.tracing import Tracer
+from tests.helpers.privacy import make_redactor
 from tests.helpers.spans import Spans
 from tests.helpers.telemetry import telemetry_config
 
@@ -75,3 +77,9 @@ def http_client() -> Iterator[httpx.Client]:
 def serve() -> ServeApp:
     """``with serve(app) as base_url:`` runs ``app`` with uvicorn on 127.0.0.1 in a thread."""
     return serve_in_thread
+
+
+@pytest.fixture
+def redactor() -> Redactor:
+    """The default redactor of the privacy tests, keyed with ``tests.helpers.privacy.SECRET``."""
+    return make_redactor()

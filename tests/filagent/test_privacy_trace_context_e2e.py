@@ -1,11 +1,11 @@
-"""A client's ``tracestate`` and ``baggage`` never leave FilAgent unless allowed.
+"""End to end, a client's ``tracestate`` and ``baggage`` never leave FilAgent unless allowed.
 
-Both headers are the client's text. ``tracestate`` is dropped (or reduced to
-``privacy.allowed_tracestate_keys``) before any span is exported, and is not forwarded
-to the services FilAgent calls; ``baggage`` is forwarded only for
-``privacy.forwarded_baggage_keys``. An upstream's error excerpt in a 502 body is
-redacted. The end-to-end checks use a real OTLP/HTTP receiver and real upstream
-servers on 127.0.0.1 that record the headers they receive.
+FilAgent runs with a real OTLP/HTTP receiver and real upstream servers on 127.0.0.1
+(a search service and an OpenAI-compatible model endpoint) that record the headers
+they receive: ``tracestate`` is neither exported nor forwarded unless its key is in
+``privacy.allowed_tracestate_keys``, ``baggage`` is forwarded only for
+``privacy.forwarded_baggage_keys``, and an upstream's error excerpt in a 502 body is
+redacted.
 """
 
 from __future__ import annotations
@@ -21,209 +21,17 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from opentelemetry import baggage, propagate, trace
-from opentelemetry.baggage.propagation import W3CBaggagePropagator
-from opentelemetry.propagators.composite import CompositePropagator
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, TraceFlags
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-from opentelemetry.trace.span import TraceState
 
 from filagent.app import create_app
 from filagent.audit import DecisionRecorder
 from filagent.metrics import Metrics
 from filagent.settings import Settings
 from filagent.telemetry.config import TelemetryConfig, config_from_mapping
-from filagent.telemetry.privacy import (
-    PrivacyConfig,
-    PrivateContextPropagator,
-    Redactor,
-    install_redaction,
-    private_trace_state,
-)
 from filagent.telemetry.setup import TelemetryManager
 from pytest_filagent_trace import SpanNode, TraceReceiver, assert_no_pii
+from tests.helpers.trace_context import BAGGAGE, CANARIES, CARD, EMAIL, KEY, trace_headers
 
-EMAIL = "canary.jane@example.com"
-CARD = "4111 1111 1111 1111"
-CANARIES = (EMAIL, CARD)
-TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
-PARENT_ID = "00f067aa0ba902b7"
-TRACESTATE = f"crm=user:{EMAIL},pay=card {CARD},vendor=abc123"
-BAGGAGE = "user.email=canary.jane%40example.com,tenant=acme"
 SEARCH = "search for opentelemetry context propagation"
-KEY = "trace-context-secret-0123456789"
-
-
-def trace_headers(flags: str = "01", trace_id: str = TRACE_ID) -> dict[str, str]:
-    return {
-        "traceparent": f"00-{trace_id}-{PARENT_ID}-{flags}",
-        "tracestate": TRACESTATE,
-        "baggage": BAGGAGE,
-    }
-
-
-def redactor_with(**privacy: Any) -> Redactor:
-    return Redactor(PrivacyConfig.model_validate({"user_id_hmac_secret": KEY, **privacy}))
-
-
-def w3c() -> CompositePropagator:
-    return CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
-
-
-# --- the propagator ------------------------------------------------------------------------
-
-
-def test_extracted_tracestate_is_dropped_by_default() -> None:
-    propagator = PrivateContextPropagator(w3c(), redactor_with())
-
-    context = propagator.extract(trace_headers())
-
-    span_context = trace.get_current_span(context).get_span_context()
-    assert format(span_context.trace_id, "032x") == TRACE_ID
-    assert dict(span_context.trace_state) == {}
-
-
-def test_allowed_tracestate_members_are_kept_unless_they_hold_personal_data() -> None:
-    propagator = PrivateContextPropagator(
-        w3c(), redactor_with(allowed_tracestate_keys=["vendor", "crm"])
-    )
-
-    context = propagator.extract(trace_headers())
-
-    state = trace.get_current_span(context).get_span_context().trace_state
-    assert dict(state) == {"vendor": "abc123"}
-
-
-def test_injected_headers_carry_no_client_tracestate_nor_baggage() -> None:
-    propagator = PrivateContextPropagator(w3c(), redactor_with())
-    carrier: dict[str, str] = {}
-
-    propagator.inject(carrier, w3c().extract(trace_headers()))
-
-    assert sorted(carrier) == ["traceparent"]
-    assert carrier["traceparent"].startswith(f"00-{TRACE_ID}-")
-
-
-def test_allowed_baggage_entries_are_forwarded_unless_they_hold_personal_data() -> None:
-    propagator = PrivateContextPropagator(
-        w3c(), redactor_with(forwarded_baggage_keys=["tenant", "user.email"])
-    )
-    carrier: dict[str, str] = {}
-
-    propagator.inject(carrier, w3c().extract(trace_headers()))
-
-    assert carrier["baggage"] == "tenant=acme"
-
-
-def test_baggage_stays_readable_inside_the_request() -> None:
-    propagator = PrivateContextPropagator(w3c(), redactor_with())
-
-    context = propagator.extract(trace_headers())
-
-    assert baggage.get_baggage("tenant", context) == "acme"
-
-
-def test_with_privacy_off_the_propagator_forwards_everything() -> None:
-    propagator = PrivateContextPropagator(w3c(), redactor_with(enabled=False))
-    carrier: dict[str, str] = {}
-
-    propagator.inject(carrier, propagator.extract(trace_headers()))
-
-    assert sorted(carrier) == ["baggage", "traceparent", "tracestate"]
-
-
-def test_the_propagator_names_the_inner_fields() -> None:
-    assert PrivateContextPropagator(w3c(), redactor_with()).fields == w3c().fields
-
-
-def test_private_trace_state_returns_an_unchanged_state_itself() -> None:
-    state = TraceState([("vendor", "abc")])
-
-    assert private_trace_state(state, redactor_with(allowed_tracestate_keys=["vendor"])) is state
-
-
-def test_telemetry_installs_the_private_propagator_globally() -> None:
-    TelemetryManager(config_from_mapping({"traces": {"exporters": []}, "records": {"path": None}}))
-
-    assert isinstance(propagate.get_global_textmap(), PrivateContextPropagator)
-
-
-# --- the span processor: whatever propagator made the context ---------------------------------
-
-
-@pytest.fixture
-def provider_and_spans() -> tuple[TracerProvider, InMemorySpanExporter]:
-    provider = TracerProvider()
-    install_redaction(provider, redactor_with())
-    exporter = InMemorySpanExporter()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    return provider, exporter
-
-
-def test_spans_under_a_remote_parent_with_a_tracestate_carry_none(
-    provider_and_spans: tuple[TracerProvider, InMemorySpanExporter],
-) -> None:
-    provider, exporter = provider_and_spans
-    # The raw W3C propagator, as a program with its own propagator set-up would have it.
-    context = w3c().extract(trace_headers())
-    tracer = provider.get_tracer("test")
-
-    with (
-        tracer.start_as_current_span("server", context=context),
-        tracer.start_as_current_span("child"),
-    ):
-        pass
-
-    spans = exporter.get_finished_spans()
-    assert [span.name for span in spans] == ["child", "server"]
-    assert [dict(span.context.trace_state) for span in spans] == [{}, {}]
-    assert [dict(span.parent.trace_state) for span in spans if span.parent] == [{}, {}]
-
-
-def test_links_carry_no_foreign_tracestate(
-    provider_and_spans: tuple[TracerProvider, InMemorySpanExporter],
-) -> None:
-    provider, exporter = provider_and_spans
-    linked = SpanContext(
-        int(TRACE_ID, 16),
-        int(PARENT_ID, 16),
-        is_remote=True,
-        trace_flags=TraceFlags(1),
-        trace_state=TraceState([("crm", EMAIL)]),
-    )
-
-    with provider.get_tracer("test").start_as_current_span("batch", links=[Link(linked)]):
-        pass
-
-    (span,) = exporter.get_finished_spans()
-    assert [dict(link.context.trace_state) for link in span.links] == [{}]
-
-
-def test_a_span_started_with_a_foreign_tracestate_hands_children_none(
-    provider_and_spans: tuple[TracerProvider, InMemorySpanExporter],
-) -> None:
-    provider, _ = provider_and_spans
-    remote = SpanContext(
-        int(TRACE_ID, 16),
-        int(PARENT_ID, 16),
-        is_remote=True,
-        trace_flags=TraceFlags(1),
-        trace_state=TraceState([("crm", EMAIL)]),
-    )
-    context = trace.set_span_in_context(NonRecordingSpan(remote))
-    carrier: dict[str, str] = {}
-
-    with provider.get_tracer("test").start_as_current_span("server", context=context):
-        # The raw propagator injects what the current span carries.
-        w3c().inject(carrier)
-
-    assert "tracestate" not in carrier
-
-
-# --- end to end: a real OTLP receiver and real upstream servers --------------------------------
 
 
 @dataclass
