@@ -9,14 +9,18 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from filagent.search.app import create_search_app
 from filagent.serving import serve_in_thread
+from filagent.settings import Settings
 from filagent.telemetry.privacy import Redactor
 from filagent.telemetry.setup import TelemetryManager
 from filagent.telemetry.tracing import Tracer
+from tests.helpers.app import running
 from tests.helpers.privacy import make_redactor
 from tests.helpers.spans import Spans
 from tests.helpers.telemetry import telemetry_config
@@ -83,3 +87,31 @@ def serve() -> ServeApp:
 def redactor() -> Redactor:
     """The default redactor of the privacy tests, keyed with ``tests.helpers.privacy.SECRET``."""
     return make_redactor()
+
+
+@pytest.fixture
+def search_url(serve: ServeApp, telemetry: TelemetryManager) -> Iterator[str]:
+    """The search service on 127.0.0.1, traced with ``telemetry``."""
+    with serve(create_search_app(telemetry)) as url:
+        yield url
+
+
+@pytest.fixture
+def client(
+    request: pytest.FixtureRequest, telemetry: TelemetryManager, records_path: Path
+) -> Iterator[TestClient]:
+    """The service with ``telemetry``, writing decision records to ``records_path``.
+
+    Its settings are the defaults, calling the search service of ``search_url``; a module
+    that sets ``CLIENT_SETTINGS`` (a function returning ``Settings``, such as
+    ``tests.helpers.app.small_limits``) gets those instead, and no search service.
+    """
+    module_settings: Callable[[], Settings] | None = getattr(
+        request.module, "CLIENT_SETTINGS", None
+    )
+    if module_settings is not None:
+        settings = module_settings()
+    else:
+        settings = Settings(search_url=request.getfixturevalue("search_url"))
+    with running(settings, telemetry, records_path) as test_client:
+        yield test_client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -9,6 +10,15 @@ from prometheus_client.parser import text_string_to_metric_families
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
+
+#: A request the router sends to HTN mode, one of whose steps calls the search service.
+HTN_WITH_SEARCH = "compute 17*23 then search for opentelemetry"
+#: A request of three steps with no dependency between them: HTN runs them in parallel.
+THREE_INDEPENDENT_TOOLS = (
+    "compute 12*7 and search for opentelemetry context propagation and read file notes.txt"
+)
+#: How the service writes trace, conversation and task ids: 32 lowercase hex digits.
+HEX32 = re.compile(r"[0-9a-f]{32}")
 
 #: ``/metrics`` as ``{(sample name, labels): value}``
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

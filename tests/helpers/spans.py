@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -71,3 +73,30 @@ def exporting_to_memory(
         yield provider, exporter
     finally:
         provider.shutdown()
+
+
+def attributes(span_: ReadableSpan) -> dict[str, Any]:
+    """``span_``'s attributes as a plain dict (empty when it has none)."""
+    return dict(span_.attributes or {})
+
+
+def span_id_of(span_: ReadableSpan) -> str:
+    """``span_``'s id as 16 hex digits, the way headers, logs and records write it."""
+    assert span_.context is not None
+    return format(span_.context.span_id, "016x")
+
+
+def trace_id_of(span_: ReadableSpan) -> str:
+    """``span_``'s trace id as 32 hex digits, the way ``X-Trace-ID`` writes it."""
+    assert span_.context is not None
+    return format(span_.context.trace_id, "032x")
+
+
+def wait_for_span(spans: Spans, name: str, timeout: float = 5.0) -> ReadableSpan:
+    """The first ``name`` span, waiting for it: a server span ends after its response."""
+    deadline = time.monotonic() + timeout
+    while not spans.named(name):
+        found = [s.name for s in spans.all()]
+        assert time.monotonic() < deadline, f"no {name!r} span within {timeout}s; found {found}"
+        time.sleep(0.01)
+    return spans.named(name)[0]

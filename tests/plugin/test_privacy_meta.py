@@ -27,6 +27,7 @@ import pytest
 
 from pytest_filagent_trace import find_pii
 from tests.contract import test_privacy_contract as contract
+from tests.helpers import privacy_cases as cases
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +43,7 @@ NO_CANARY_TESTS = {
 }
 PROOF_TEST = contract.test_planted_values_are_recorded_redacted.__name__
 #: Detectors that recognise the canaries by their shape (not by their exact value).
-KIND_DETECTORS = frozenset(canary.detector for canary in contract.CANARIES)
+KIND_DETECTORS = frozenset(canary.detector for canary in cases.CANARIES)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def unredacted(tmp_path_factory: pytest.TempPathFactory) -> ContractRun:
 def _checks_guarded_by_redaction() -> set[str]:
     """The tests that must fail without redaction, from the contract's own case table."""
     expected = set()
-    for case in contract.CASES:
+    for case in cases.CASES:
         for sink in {proof.sink for proof in case.redacted}:
             expected.add(f"{NO_CANARY_TESTS[sink]}[{case.id}]")
         if case.redacted:
@@ -136,7 +137,7 @@ def test_without_redaction_exactly_the_checks_of_redacted_places_fail(
 def test_without_redaction_the_places_private_by_design_still_pass(
     unredacted: ContractRun,
 ) -> None:
-    by_design = [case.id for case in contract.CASES if not case.redacted]
+    by_design = [case.id for case in cases.CASES if not case.redacted]
     checks = [f"{test}[{case_id}]" for test in NO_CANARY_TESTS.values() for case_id in by_design]
 
     assert {name: unredacted.outcomes.get(name) for name in checks} == dict.fromkeys(
@@ -148,12 +149,12 @@ def test_without_redaction_the_places_private_by_design_still_pass(
     ("case", "sink"),
     [
         pytest.param(case, sink, id=f"{case.id}-{sink}")
-        for case in contract.CASES
+        for case in cases.CASES
         for sink in sorted({proof.sink for proof in case.redacted})
     ],
 )
 def test_each_leak_is_reported_with_its_detector_and_location(
-    unredacted: ContractRun, case: contract.RequestCase, sink: contract.Sink
+    unredacted: ContractRun, case: cases.RequestCase, sink: cases.Sink
 ) -> None:
     failure = unredacted.failures[f"{NO_CANARY_TESTS[sink]}[{case.id}]"]
     fields = sorted({proof.field for proof in case.redacted if proof.sink == sink})
@@ -167,6 +168,6 @@ def test_each_leak_is_reported_with_its_detector_and_location(
 def test_without_redaction_no_output_shows_a_planted_value(unredacted: ContractRun) -> None:
     assert unredacted.failures, "the run failed nothing, so it printed no finding to check"
 
-    leaked = find_pii(unredacted.output, detectors=[], canaries=contract.CANARY_VALUES)
+    leaked = find_pii(unredacted.output, detectors=[], canaries=cases.CANARY_VALUES)
 
     assert [str(finding) for finding in leaked] == []

@@ -1,85 +1,38 @@
-"""The FilAgent HTTP service when things go wrong: bad input, failing tools, a failing model.
+"""Bad input to the FilAgent HTTP service: refused with a 4xx or a 413 naming the field.
 
-Bad input is a 4xx naming the field, and its SERVER span follows the HTTP
-semantic conventions (a 4xx is the client's error: status stays UNSET). A failing
-tool is a failed tool call in a 200 answer with an ERROR tool span, never a 500.
-An unreachable model backend is a 502.
+The refusal says what was expected and what was found, and its SERVER span follows the
+HTTP semantic conventions (a 4xx is the client's error: status stays UNSET). A refused
+request never reaches the agent. Bodies over the byte limit are refused before, or
+while, they are read.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import StatusCode
 
-from filagent.app import create_app
-from filagent.audit import DecisionRecorder, read_records
-from filagent.serving import free_port
 from filagent.settings import Settings
-from filagent.telemetry import names
 from filagent.telemetry.setup import TelemetryManager
+from tests.helpers.app import MAX_CONTENT_CHARS, MAX_MESSAGES, running, small_limits
 from tests.helpers.chat import ask
-from tests.helpers.spans import Spans
+from tests.helpers.spans import Spans, attributes, trace_id_of
 
-MAX_CONTENT_CHARS = 200
-MAX_MESSAGES = 5
+#: ``client`` (see conftest.py) is the service with small request limits, no search service.
+CLIENT_SETTINGS = small_limits
+
+
 JSON = {"content-type": "application/json"}
 HELLO = {"messages": [{"role": "user", "content": "What is 2+2?"}]}
 
 
 def user(content: str) -> dict[str, str]:
     return {"role": "user", "content": content}
-
-
-# --- fixtures ---------------------------------------------------------------------------
-
-
-@contextmanager
-def running(
-    settings: Settings, telemetry: TelemetryManager, records_path: Path
-) -> Iterator[TestClient]:
-    app = create_app(settings, telemetry, recorder=DecisionRecorder(records_path))
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def client(telemetry: TelemetryManager, records_path: Path) -> Iterator[TestClient]:
-    """The service with small request limits; no request here needs the search service."""
-    settings = Settings(max_content_chars=MAX_CONTENT_CHARS, max_messages=MAX_MESSAGES)
-    with running(settings, telemetry, records_path) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def unreachable_model_url() -> str:
-    """An OpenAI-compatible base URL on 127.0.0.1 where nothing listens."""
-    return f"http://127.0.0.1:{free_port()}/v1"
-
-
-@pytest.fixture
-def model_down_client(
-    telemetry: TelemetryManager, records_path: Path, unreachable_model_url: str
-) -> Iterator[TestClient]:
-    settings = Settings(model="openai:x", openai_base_url=unreachable_model_url)
-    with running(settings, telemetry, records_path) as test_client:
-        yield test_client
-
-
-def attributes(span: ReadableSpan) -> dict[str, Any]:
-    return dict(span.attributes or {})
-
-
-def trace_id_of(span: ReadableSpan) -> str:
-    assert span.context is not None
-    return format(span.context.trace_id, "032x")
 
 
 # --- bad input ----------------------------------------------------------------------------
@@ -264,143 +217,7 @@ def test_refused_request_never_reaches_the_agent(
     assert not records_path.exists()
 
 
-# --- failing tools --------------------------------------------------------------------------
-
-
-def test_unknown_tool_gives_a_failed_call_and_an_error_span(
-    client: TestClient, spans: Spans
-) -> None:
-    response = ask(client, 'use tool teleport with {"to": "mars"}')
-
-    assert response.status_code == 200
-    (call,) = response.json()["tool_calls"]
-    assert (call["tool"], call["arguments"], call["success"]) == ("teleport", {"to": "mars"}, False)
-    assert call["error"].startswith("unknown tool: expected one of calculator")
-    tool = spans.one(names.tool_span_name("unknown"))
-    assert tool.status.status_code is StatusCode.ERROR
-    assert attributes(tool)[names.TOOL_VALIDATION_SUCCESS] is False
-    assert attributes(tool)[names.TOOL_EXECUTION_SUCCESS] is False
-    assert attributes(tool)[names.ERROR_TYPE] == "UnknownToolError"
-    assert [event.name for event in tool.events] == ["exception"]
-
-
-def test_invalid_tool_arguments_give_a_failed_call_and_an_error_span(
-    client: TestClient, spans: Spans
-) -> None:
-    response = ask(client, 'use tool calculator with {"expression": 5}')
-
-    assert response.status_code == 200
-    (call,) = response.json()["tool_calls"]
-    assert call["success"] is False
-    assert call["error"].startswith("invalid arguments for tool 'calculator': field 'expression'")
-    tool = spans.one(names.tool_span_name("calculator"))
-    assert tool.status.status_code is StatusCode.ERROR
-    assert attributes(tool)[names.TOOL_VALIDATION_SUCCESS] is False
-    assert attributes(tool)[names.ERROR_TYPE] == "ToolArgumentsError"
-
-
-def test_tool_refusing_its_input_gives_a_failed_call_after_validation(
-    client: TestClient, spans: Spans
-) -> None:
-    response = ask(client, "read file ../../etc/passwd")
-
-    (call,) = response.json()["tool_calls"]
-    assert call["success"] is False
-    assert "path traversal refused" in call["error"]
-    tool = attributes(spans.one(names.tool_span_name("file_read")))
-    assert (tool[names.TOOL_VALIDATION_SUCCESS], tool[names.TOOL_EXECUTION_SUCCESS]) == (
-        True,
-        False,
-    )
-    assert tool[names.ERROR_TYPE] == "ToolError"
-
-
-def test_unreadable_tool_arguments_are_explained_without_calling_a_tool(
-    client: TestClient, spans: Spans
-) -> None:
-    response = ask(client, "use tool calculator with {expression: 2+2")
-
-    assert response.status_code == 200
-    assert response.json()["tool_calls"] == []
-    assert "must be a JSON object" in response.json()["message"]["content"]
-    assert not [s for s in spans.all() if s.name.startswith(names.SPAN_TOOL_PREFIX)]
-
-
-def test_tool_name_that_is_not_an_identifier_stays_out_of_span_names(
-    client: TestClient, spans: Spans
-) -> None:
-    response = ask(client, "use tool ../../etc/x with {}")
-
-    assert response.json()["tool_calls"][0]["tool"] == "../../etc/x"
-    tool = spans.one(names.tool_span_name("unknown"))
-    assert attributes(tool)[names.TOOL_NAME] == "unknown"
-    assert not any("etc" in s.name for s in spans.all())
-
-
-def test_failed_tool_leaves_the_request_successful(client: TestClient, spans: Spans) -> None:
-    response = ask(client, "use tool teleport with {}")
-
-    assert response.status_code == 200
-    for name in ("POST /chat", names.SPAN_RUN_SIMPLE):
-        assert spans.one(name).status.status_code is StatusCode.UNSET, name
-
-
-def test_failed_tool_is_recorded_as_an_error_decision(
-    client: TestClient, records_path: Path
-) -> None:
-    response = ask(client, "use tool teleport with {}")
-
-    (record,) = read_records(records_path, trace_id=response.headers["X-Trace-ID"])
-    assert record["outcome"] == "error"
-    assert record["tools"] == [{"tool": "unknown", "success": False}]
-    assert record["error"].startswith("unknown tool: expected one of")
-
-
-# --- a failing model backend ------------------------------------------------------------------
-
-
-def test_unreachable_model_backend_gives_502_with_a_message(
-    model_down_client: TestClient, unreachable_model_url: str
-) -> None:
-    response = ask(model_down_client, "What is 2+2?")
-
-    assert response.status_code == 502
-    body = response.json()
-    assert body["error"] == "model backend failed"
-    assert f"could not reach the model endpoint {unreachable_model_url}" in body["detail"]
-    assert "X-Trace-ID" in response.headers
-
-
-def test_model_failure_marks_the_model_and_run_spans_error(
-    model_down_client: TestClient, spans: Spans
-) -> None:
-    ask(model_down_client, "What is 2+2?")
-
-    model_call = spans.one(names.chat_span_name("x"))
-    assert model_call.status.status_code is StatusCode.ERROR
-    assert attributes(model_call)[names.ERROR_TYPE] == "ModelError"
-    assert attributes(model_call)[names.GEN_AI_PROVIDER_NAME] == "openai"
-    assert [event.name for event in model_call.events] == ["exception"]
-    run = spans.one(names.SPAN_RUN_SIMPLE)
-    assert run.status.status_code is StatusCode.ERROR
-    assert attributes(run)[names.ERROR_TYPE] == "ModelError"
-
-
-def test_model_failure_marks_the_server_span_error(
-    model_down_client: TestClient, spans: Spans
-) -> None:
-    ask(model_down_client, "What is 2+2?")
-
-    assert spans.one("POST /chat").status.status_code is StatusCode.ERROR
-
-
-def test_model_failure_server_span_names_the_status_code_as_error_type(
-    model_down_client: TestClient, spans: Spans
-) -> None:
-    ask(model_down_client, "What is 2+2?")
-
-    server = attributes(spans.one("POST /chat"))
-    assert (server["http.response.status_code"], server["error.type"]) == (502, "502")
+# --- the body size limit -------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -441,14 +258,3 @@ def test_a_streamed_body_over_the_limit_is_refused_while_it_is_read(
 
 def test_a_body_within_the_limit_is_answered(small_body_client: TestClient) -> None:
     assert ask(small_body_client, "What is 2+2?").status_code == 200
-
-
-def test_model_failure_still_writes_the_requests_decision_record(
-    model_down_client: TestClient, records_path: Path, spans: Spans
-) -> None:
-    response = ask(model_down_client, "What is 2+2?")
-
-    (record,) = read_records(records_path, trace_id=response.headers["X-Trace-ID"])
-    assert (record["outcome"], record["route_mode"], record["tools"]) == ("error", "simple", [])
-    assert record["error"].startswith("could not reach the model endpoint")
-    assert record["span_id"] == format(spans.one("POST /chat").context.span_id, "016x")
