@@ -15,6 +15,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import Tracer
 from structlog.typing import EventDict
 
+from tests.helpers import snapshot_project
 from tests.helpers.spans import exporting_to_memory
 
 #: A small program traced with the plain OpenTelemetry API, for the pytester runs.
@@ -100,4 +101,14 @@ def _add_trace_ids(_logger: object, _name: str, event_dict: EventDict) -> EventD
 def program(pytester: pytest.Pytester) -> pytest.Pytester:
     """``pytester`` with :data:`PROGRAM` written as ``shop.py``."""
     pytester.makepyfile(shop=PROGRAM)
+    return pytester
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A pytester directory holding the traced agent and its three snapshot tests.
+
+    See :mod:`tests.helpers.snapshot_project`.
+    """
+    pytester.makepyfile(agent=snapshot_project.PROGRAM, test_agent=snapshot_project.TESTS)
     return pytester

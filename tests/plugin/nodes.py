@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from itertools import count
 from typing import Any
 
@@ -44,3 +45,10 @@ def make(
         child.trace_id = trace_id
         node.children.append(child)
     return node
+
+
+#: A microsecond per span, so durations render when asked (the text-form tests).
+make_timed = functools.partial(make, duration=1_000)
+
+#: Events carry an exception type, as recorded errors do (the assert_span_tree tests).
+make_with_error_events = functools.partial(make, event_attributes={"exception.type": "ValueError"})
