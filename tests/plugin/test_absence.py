@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pytest_filagent_trace import (
-    SpanTreeMismatch,
-    assert_span_tree,
     descendant,
     parse_tree,
     span,
     span_tree_matches,
 )
+from tests.helpers.tree_mismatch import failure
 from tests.plugin.nodes import make
 
 
@@ -22,12 +21,6 @@ def checkout() -> object:
         make("price", make("db.query")),
         kind="SERVER",
     )
-
-
-def failure(actual: object, expected: object, **options: bool) -> str:
-    with pytest.raises(SpanTreeMismatch) as caught:
-        assert_span_tree(actual, expected, **options)  # type: ignore[arg-type]
-    return str(caught.value)
 
 
 def test_descendant_with_count_zero_means_no_such_span_anywhere() -> None:
