@@ -15,6 +15,7 @@ from opentelemetry.instrumentation._semconv import (
     OTEL_SEMCONV_STABILITY_OPT_IN,
     _OpenTelemetrySemanticConventionStability,
 )
+from opentelemetry.util.http import get_excluded_urls
 
 from pytest_filagent_trace import TraceCapture
 
@@ -40,3 +41,19 @@ def semconv(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
 
     yield choose
     _OpenTelemetrySemanticConventionStability._initialized = False
+
+
+@pytest.fixture
+def excluded_from_env(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], None]:
+    """Set ``OTEL_PYTHON_<NAME>_EXCLUDED_URLS`` for the instrumentation of ``name``, as
+    upstream's ``setUp`` does: the instrumentation read the variable once, at its import, so
+    the value it keeps is replaced with a reading of the new one."""
+
+    def exclude(name: str, urls: str) -> None:
+        monkeypatch.setenv(f"OTEL_PYTHON_{name.upper()}_EXCLUDED_URLS", urls)
+        monkeypatch.setattr(
+            f"opentelemetry.instrumentation.{name}._excluded_urls_from_env",
+            get_excluded_urls(name.upper()),
+        )
+
+    return exclude

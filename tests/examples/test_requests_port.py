@@ -20,7 +20,6 @@ from opentelemetry.instrumentation.utils import (
     suppress_http_instrumentation,
     suppress_instrumentation,
 )
-from opentelemetry.util.http import get_excluded_urls
 from requests.adapters import BaseAdapter
 
 from pytest_filagent_trace import TraceCapture, assert_span_tree, assert_spans, span
@@ -53,17 +52,11 @@ def url(base: str) -> str:
 def instrument(
     trace_capture: TraceCapture,
     semconv: Callable[[str], None],
-    monkeypatch: pytest.MonkeyPatch,
+    excluded_from_env: Callable[[str, str], None],
 ) -> Iterator[Callable[..., None]]:
     """Instrument as upstream's ``setUp`` does: an opt-in mode, URLs excluded by the
     environment, and the keyword arguments a test passes. The default mode unless asked."""
-    monkeypatch.setenv(
-        "OTEL_PYTHON_REQUESTS_EXCLUDED_URLS", "env_excluded_arg/123,env_excluded_noarg"
-    )
-    monkeypatch.setattr(
-        "opentelemetry.instrumentation.requests._excluded_urls_from_env",
-        get_excluded_urls("REQUESTS"),
-    )
+    excluded_from_env("requests", "env_excluded_arg/123,env_excluded_noarg")
 
     def again(mode: str = "default", **options: Any) -> None:
         if RequestsInstrumentor().is_instrumented_by_opentelemetry:

@@ -13,7 +13,6 @@ import flask
 import pytest
 from opentelemetry import trace
 from opentelemetry.instrumentation.flask import FlaskInstrumentor, _InstrumentedFlask
-from opentelemetry.util.http import get_excluded_urls
 from werkzeug.test import Client
 
 from pytest_filagent_trace import TraceCapture
@@ -22,15 +21,13 @@ from tests.examples.flask_port.app import MakeApp, instrument_app, routes, unins
 
 @pytest.fixture
 def make_app(
-    trace_capture: TraceCapture, semconv: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+    trace_capture: TraceCapture,
+    semconv: Callable[[str], None],
+    excluded_from_env: Callable[[str, str], None],
 ) -> Iterator[MakeApp]:
     """A fresh app with upstream's routes, instrumented under an opt-in mode (``default``
     unless asked) with the given options; URLs excluded by the environment as upstream's."""
-    monkeypatch.setenv("OTEL_PYTHON_FLASK_EXCLUDED_URLS", "env_excluded_arg/123,env_excluded_noarg")
-    monkeypatch.setattr(
-        "opentelemetry.instrumentation.flask._excluded_urls_from_env",
-        get_excluded_urls("FLASK"),
-    )
+    excluded_from_env("flask", "env_excluded_arg/123,env_excluded_noarg")
     made: list[flask.Flask] = []
 
     def make(mode: str = "default", **options: Any) -> tuple[flask.Flask, Client]:
