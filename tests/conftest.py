@@ -1,4 +1,4 @@
-"""Shared test configuration: hypothesis profiles.
+"""Shared test configuration: hypothesis profiles, and the SDK provider of one test.
 
 ``make test`` runs property tests with the quick profile; ``make fuzz`` sets
 ``HYPOTHESIS_PROFILE=fuzz`` for 10,000 cases per property.
@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
+from opentelemetry.sdk.trace import TracerProvider
 
 settings.register_profile("quick", max_examples=60, deadline=None)
 settings.register_profile(
@@ -33,3 +35,12 @@ def _inner_pytest_runs_are_not_xdist_workers(
     for name in list(os.environ):
         if name.startswith("PYTEST_XDIST_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def provider() -> Iterator[TracerProvider]:
+    """An SDK provider of this test only, shut down after it; its spans go nowhere until a
+    folder's fixture (``exporter``, ``spans``) attaches an exporter."""
+    tracer_provider = TracerProvider()
+    yield tracer_provider
+    tracer_provider.shutdown()

@@ -29,14 +29,6 @@ ServeApp = Callable[[Any], AbstractContextManager[str]]
 
 
 @pytest.fixture
-def provider() -> Iterator[TracerProvider]:
-    """A TracerProvider of this test only, exporting to memory."""
-    tracer_provider = TracerProvider()
-    yield tracer_provider
-    tracer_provider.shutdown()
-
-
-@pytest.fixture
 def exporter() -> InMemorySpanExporter:
     """Where the spans of ``provider`` (once ``spans`` is asked for) and of ``telemetry`` go."""
     return InMemorySpanExporter()

@@ -1,14 +1,11 @@
-"""Finished SDK spans in memory: a provider that exports to memory, and lookups over them."""
+"""Finished SDK spans in memory, and the lookups the tests make over them."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 
@@ -51,28 +48,6 @@ class Spans:
     def clear(self) -> None:
         """Forget the spans captured so far."""
         self._exporter.clear()
-
-
-@contextmanager
-def exporting_to_memory(
-    exporter: InMemorySpanExporter | None = None,
-) -> Iterator[tuple[TracerProvider, InMemorySpanExporter]]:
-    """A TracerProvider that exports each span to ``exporter`` as it ends; shut down after.
-
-    Example:
-        >>> with exporting_to_memory() as (provider, exporter):
-        ...     with provider.get_tracer("t").start_as_current_span("cell"):
-        ...         pass
-        ...     [span.name for span in exporter.get_finished_spans()]
-        ['cell']
-    """
-    exporter = exporter if exporter is not None else InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    try:
-        yield provider, exporter
-    finally:
-        provider.shutdown()
 
 
 def attributes(span_: ReadableSpan) -> dict[str, Any]:

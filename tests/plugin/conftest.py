@@ -16,7 +16,6 @@ from opentelemetry.trace import Tracer
 from structlog.typing import EventDict
 
 from tests.helpers import snapshot_project
-from tests.helpers.spans import exporting_to_memory
 
 #: A small program traced with the plain OpenTelemetry API, for the pytester runs.
 PROGRAM = '''
@@ -37,18 +36,12 @@ def checkout(items):
 
 
 @pytest.fixture
-def sdk() -> Iterator[tuple[TracerProvider, InMemorySpanExporter]]:
-    """An SDK provider of this test only, and the in-memory exporter its spans end in."""
-    with exporting_to_memory() as provider_and_exporter:
-        yield provider_and_exporter
-
-
-@pytest.fixture
-def provider() -> Iterator[TracerProvider]:
-    """An SDK provider of this test only; its spans go nowhere unless the test asks ``exporter``."""
-    provider = TracerProvider()
-    yield provider
-    provider.shutdown()
+def sdk(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> tuple[TracerProvider, InMemorySpanExporter]:
+    """The test's SDK provider (from ``tests/conftest.py``) and the in-memory exporter its
+    spans end in."""
+    return provider, exporter
 
 
 @pytest.fixture
