@@ -14,6 +14,7 @@ from types import EllipsisType
 
 from pytest_filagent_trace._textform.cursor import LineCursor
 from pytest_filagent_trace._textform.drafts import Draft, TreeSyntaxError
+from pytest_filagent_trace._textform.lines import Attribute, SpanLine, read_line
 from pytest_filagent_trace._textform.links import is_link_line, read_link
 from pytest_filagent_trace._textform.values import (
     _WORD,
@@ -162,14 +163,72 @@ def _is_ellipsis(text: str) -> bool:
 
 
 def _dedent(lines: list[str]) -> str:
-    indents = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line.strip()]
-    if not indents:
-        return ""
-    common = indents[0]
-    for indent in indents[1:]:
+    """The indentation every non-blank line starts with; stops at the first line without."""
+    common: str | None = None
+    for line in lines:
+        content = line.lstrip(" \t")
+        if not content:
+            continue
+        indent = line[: len(line) - len(content)]
+        if common is None:
+            common = indent
         while not indent.startswith(common):
             common = common[:-1]
-    return common
+        if not common:
+            return ""
+    return common or ""
+
+
+class _Tree:
+    """The drafts read so far: the roots, the open path of spans down to the last line,
+    and the span that attribute lines belong to."""
+
+    def __init__(self) -> None:
+        self.roots: list[Draft | EllipsisType] = []
+        # (connector column, item) from a root down to the last span line; roots at -1.
+        self.path: list[tuple[int, Draft | EllipsisType]] = []
+        self.last: Draft | None = None
+
+    def place(self, column: int, item: Draft | EllipsisType) -> str | None:
+        """Put ``item`` under the span its connector's column nests it in; or why not."""
+        path = self.path
+        while path and path[-1][0] >= column:
+            path.pop()
+        if column >= 0 and not path:
+            return "a child span (├── or └──) comes before any top-level span"
+        parent = path[-1][1] if path else None
+        if isinstance(parent, EllipsisType):
+            return "... stands for other spans and cannot have children"
+        (self.roots if parent is None else parent.children).append(item)
+        path.append((column, item))
+        self.last = item if isinstance(item, Draft) else None
+        return None
+
+
+def _read_with_cursor(tree: _Tree, body: str, number: int, cut: int, source_line: str) -> None:
+    """Read a line of any form but the common ones, failing at the column of a mistake."""
+    column, start = _classify(body)
+    cursor = LineCursor(body[start:], number, cut + start, source_line)
+    if cursor.text.startswith("#"):
+        if column < 0:
+            return
+        raise cursor.fail("expected a span name or ... after the connector")
+    if column == -2:
+        _detail(cursor, tree.last)
+        return
+    item: Draft | EllipsisType = ... if _is_ellipsis(cursor.text) else Draft(name="")
+    refused = tree.place(column, item)
+    if refused is not None:
+        raise cursor.fail(refused, 0)
+    if is_link_line(cursor.text):
+        raise cursor.fail(
+            "a → link line belongs under the span it links from: indent it below that"
+            " span's line, like an attribute line",
+            0,
+        )
+    if isinstance(item, Draft):
+        item.name = cursor.name()
+        _head(cursor, item)
 
 
 def parse_drafts(text: str) -> list[Draft | EllipsisType]:
@@ -181,44 +240,25 @@ def parse_drafts(text: str) -> list[Draft | EllipsisType]:
         >>> [draft.name for draft in parse_drafts("a\\n└── b")]
         ['a']
     """
-    raw_lines = [line.rstrip("\r") for line in text.split("\n")]
-    indent = _dedent(raw_lines)
-    roots: list[Draft | EllipsisType] = []
-    # (connector column, node); top-level spans sit at column -1.
-    stack: list[tuple[int, Draft | EllipsisType]] = []
-    last: Draft | None = None
-    for number, source_line in enumerate(raw_lines, start=1):
-        if not source_line.strip():
+    lines = text.split("\n")
+    if "\r" in text:
+        lines = [line.rstrip("\r") for line in lines]
+    cut = len(_dedent(lines))
+    tree = _Tree()
+    for number, source_line in enumerate(lines, start=1):
+        if not source_line or source_line.isspace():
             continue
-        body = source_line[len(indent) :]
-        column, start = _classify(body)
-        cursor = LineCursor(body[start:], number, len(indent) + start, source_line)
-        if cursor.text.startswith("#"):
-            if column < 0:
-                continue
-            raise cursor.fail("expected a span name or ... after the connector")
-        if column == -2:
-            _detail(cursor, last)
-            continue
-        while stack and stack[-1][0] >= column:
-            stack.pop()
-        if column >= 0 and not stack:
-            raise cursor.fail("a child span (├── or └──) comes before any top-level span")
-        parent = stack[-1][1] if stack else None
-        if isinstance(parent, EllipsisType):
-            raise cursor.fail("... stands for other spans and cannot have children", 0)
-        siblings = roots if parent is None else parent.children
-        item: Draft | EllipsisType = ...
-        last = None
-        if is_link_line(cursor.text):
-            raise cursor.fail(
-                "a → link line belongs under the span it links from: indent it below that"
-                " span's line, like an attribute line",
-                0,
-            )
-        if not _is_ellipsis(cursor.text):
-            last = item = Draft(name=cursor.name())
-            _head(cursor, last)
-        siblings.append(item)
-        stack.append((column, item))
-    return roots
+        body = source_line[cut:]
+        # The common forms are each read whole by one expression (see lines.py).
+        line = read_line(body)
+        last = tree.last
+        if isinstance(line, Attribute) and last is not None and line.key not in last.attributes:
+            last.attributes[line.key] = line.value
+        elif isinstance(line, SpanLine):
+            draft = Draft(name=line.name, kind=line.kind, attributes=line.attributes)
+            refused = tree.place(line.column, draft)
+            if refused is not None:
+                raise TreeSyntaxError(refused, number, cut + line.start + 1, source_line)
+        else:
+            _read_with_cursor(tree, body, number, cut, source_line)
+    return tree.roots
