@@ -28,6 +28,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+MEASURES = {"rss_mb": "memory", "wall": "time", "cpu": "CPU"}
 DISABLED = ("-p", "no:pytest_filagent_trace")
 BASE_ARGS = ("-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:xdist")
 
@@ -155,7 +156,7 @@ def run(project: Path, *args: str) -> dict[str, float]:
     raise SystemExit(f"pytest failed in {project}:\n{completed.stdout}\n{completed.stderr}")
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--trivial-repeats", type=int, default=9)
@@ -190,21 +191,30 @@ def main() -> None:
         f"{args.repeats} interleaved repeats ({args.trivial_repeats} for the trivial tests), "
         "each run a fresh pytest process"
     )
+    # Each pair's limits: measure -> the largest ratio allowed.
     targets = {
-        "plugin unused vs -p no:": "memory <= 1.15x, time <= 1.15x",
-        "trace_capture vs InMemorySpanExporter fixture": "memory <= 1.25x, time <= 1.10x",
-        "2,000 trivial tests vs -p no:": "CPU <= 1.05x",
+        "plugin unused vs -p no:": {"rss_mb": 1.15, "wall": 1.15},
+        "trace_capture vs InMemorySpanExporter fixture": {"rss_mb": 1.25, "wall": 1.10},
+        trivial: {"cpu": 1.05},
     }
+    missed: list[str] = []
     for name in pairs:
         ours = {key: median(name, 0, key) for key in ("rss_mb", "wall", "cpu")}
         base = {key: median(name, 1, key) for key in ("rss_mb", "wall", "cpu")}
+        ratios = {key: ours[key] / base[key] for key in ours}
+        limits = targets[name]
+        verdict = ", ".join(f"{MEASURES[key]} <= {limit}x" for key, limit in limits.items())
+        failed = [key for key, limit in limits.items() if ratios[key] > limit]
+        missed += [f"{name}: {MEASURES[key]} {ratios[key]:.2f}x" for key in failed]
         print(
             f"{name}: peak RSS {ours['rss_mb']:.0f} MB vs {base['rss_mb']:.0f} MB "
-            f"({ours['rss_mb'] / base['rss_mb']:.2f}x), wall {ours['wall']:.2f} s vs "
-            f"{base['wall']:.2f} s ({ours['wall'] / base['wall']:.2f}x), CPU {ours['cpu']:.2f} s "
-            f"vs {base['cpu']:.2f} s ({ours['cpu'] / base['cpu']:.2f}x); target {targets[name]}"
+            f"({ratios['rss_mb']:.2f}x), wall {ours['wall']:.2f} s vs "
+            f"{base['wall']:.2f} s ({ratios['wall']:.2f}x), CPU {ours['cpu']:.2f} s "
+            f"vs {base['cpu']:.2f} s ({ratios['cpu']:.2f}x); target {verdict}: "
+            f"{'MISSED' if failed else 'met'}"
         )
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
