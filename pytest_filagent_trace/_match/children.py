@@ -21,7 +21,7 @@ from pytest_filagent_trace._spans import SpanNode
 if TYPE_CHECKING:
     from pytest_filagent_trace._match.patterns import SpanPattern
 
-__all__ = ["Child", "Children", "DescendantPattern"]
+__all__ = ["NO_CHILDREN", "Child", "Children", "DescendantPattern"]
 
 
 class DescendantPattern(Matcher):
@@ -105,3 +105,8 @@ class Children:
             item is ... for item in self.items
         )
         self.plain = not self.has_ellipsis and not self.count_patterns
+
+
+NO_CHILDREN = Children(())
+"""The children of a leaf pattern: one shared, unchanging instance, as most patterns are
+leaves."""

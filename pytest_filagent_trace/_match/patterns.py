@@ -23,7 +23,12 @@ from types import EllipsisType
 from typing import Any, NamedTuple
 
 from pytest_filagent_trace._match.budgets import DurationBudget
-from pytest_filagent_trace._match.children import Child, Children, DescendantPattern
+from pytest_filagent_trace._match.children import (
+    NO_CHILDREN,
+    Child,
+    Children,
+    DescendantPattern,
+)
 from pytest_filagent_trace._match.engine import Engine, room_for
 from pytest_filagent_trace._match.events import EventPattern, attributes_repr
 from pytest_filagent_trace._match.links import LinkPattern
@@ -142,7 +147,8 @@ class SpanPattern(Matcher):
         self.attribute_keys = frozenset(self._attributes)
         self.literal_attribute = _literal_attribute(self._attributes)
         self.events, self.events_open = expected_events(events)
-        self._children = Children([child(item) for item in children])
+        items = [child(item) for item in children]
+        self._children = Children(items) if items else NO_CHILDREN
         self.literal = self._name.literal if isinstance(self._name, Name) else None
         self.shape = self._shape()
 
