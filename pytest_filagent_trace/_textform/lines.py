@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from pytest_filagent_trace._textform.values import KINDS
+
 __all__ = ["Attribute", "SpanLine", "read_line"]
 
 # A plain value: a string without escapes, an integer, a boolean or a float.
@@ -39,7 +41,7 @@ _LINE = re.compile(
     r"|(?:(?P<connector>[├└]─+|[|`+]-+) )?+(?![#\"']|\.\.\.|→|->)"
     # A bare name ends where a space is followed by the start of the next part.
     r"(?P<name>[^ \t]++(?:[ \t]++(?![\[{<(#])[^ \t]++)*+)"
-    r"(?: \[(?P<kind>INTERNAL|SERVER|CLIENT|PRODUCER|CONSUMER)\])?"
+    rf"(?: \[(?P<kind>{'|'.join(KINDS)})\])?"
     r"(?: \{(?P<group>[^{}]*)\})?)"
     r"[ \t]*\Z"
 )
