@@ -154,11 +154,9 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    annotate_report(item, report)
     run = item.config.stash[RUN]
     capture = item.stash.get(CAPTURE, None)
-    if capture is None and not report.failed and run.report is None and run.run_export is None:
-        return report  # a passing test that captured nothing: nothing to add or keep
-    annotate_report(item, report)
     if run.report is not None:
         run.report.write_page(item, report, capture, call.excinfo.value if call.excinfo else None)
     if run.export is not None and capture is not None:
